@@ -1,0 +1,368 @@
+"""The arithmetic of the cost and financing overview (Kosten- und Finanzierungsübersicht, KuF).
+
+Pure functions over plain dataclasses of ``Decimal``: no ORM, no request, no settings. The selector in
+``funding/selectors.py`` loads a concept's rows and hands them in; the measure editor, the KuF page, the
+exports and the reports all call this one module, so every screen and file shows the same figures.
+
+Rules, per measure and year (DOMAIN.md):
+
+- eligible = gross − ineligible
+- a module with a rate gives ``eligible × cost_share % × rate %``, rounded to cents half-up; the rate is
+  resolved per year by the caller (the module's own rate, else the municipality's rate for the programme
+  and year, else the programme's default rate)
+- a module with a fixed amount gives its per-year amounts, or, without them, the amount spread over the
+  years pro rata to its basis (eligible × cost share for grants, gross otherwise) by the largest-remainder
+  method, so the parts add up to the amount to the cent
+- grants are the grant modules, third-party money the third-party modules
+- municipal share: the fixed municipal modules if the measure has any; otherwise what is left,
+  ``gross − grants − third party``, never below zero
+- financing gap = gross − grants − third party − municipal share. Positive: money is missing.
+  Negative: the measure is over-financed (some euro would be paid twice).
+
+So ``grant + third_party + municipal_share + gap == gross`` holds for every cell, row, subtotal and total.
+Every cell is rounded once; totals are sums of rounded cells, so a printed table adds up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+GRANT = "grant"
+THIRD_PARTY = "third_party"
+MUNICIPAL = "municipal"
+MODULE_KINDS = (GRANT, THIRD_PARTY, MUNICIPAL)
+
+GROUP_BY_ACTION_FIELD = "action_field"
+GROUP_BY_MUNICIPALITY = "municipality"
+GROUP_BY_PROGRAMME = "programme"
+GROUPINGS = (GROUP_BY_ACTION_FIELD, GROUP_BY_MUNICIPALITY, GROUP_BY_PROGRAMME)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round to cents, half-up. Refuses floats: a float has already lost the cent."""
+    if isinstance(value, float):
+        raise TypeError("Geldbeträge dürfen nie float sein.")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A group key with its display title and sort order (action field, municipality, programme)."""
+
+    key: str
+    title: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class CostInput:
+    section: int
+    year: int
+    gross: Decimal
+    ineligible: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class ModuleInput:
+    """One financing module. Exactly one of: ``rates_by_year`` (a rate module), ``amount`` or
+    ``amounts_by_year`` (a fixed module)."""
+
+    kind: str
+    programme: str = ""
+    label: str = ""
+    cost_share: Decimal = HUNDRED
+    rates_by_year: Mapping[int, Decimal] = field(default_factory=dict)
+    amount: Decimal | None = None
+    amounts_by_year: Mapping[int, Decimal] = field(default_factory=dict)
+    max_rate: Decimal | None = None
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.amount is not None or bool(self.amounts_by_year)
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    id: int
+    code: str
+    title: str
+    action_field: Label
+    municipality: Label
+    start_year: int
+    end_year: int
+    quarters: tuple[str, ...] = ()
+    responsible_body: str = ""
+    priority: int = 2
+    hoai_phase: int = 0
+    status: str = ""
+    costs: tuple[CostInput, ...] = ()
+    modules: tuple[ModuleInput, ...] = ()
+
+
+@dataclass
+class Amounts:
+    """The money columns of one cell, row, subtotal or total."""
+
+    gross: Decimal = ZERO
+    ineligible: Decimal = ZERO
+    eligible: Decimal = ZERO
+    grant: Decimal = ZERO
+    third_party: Decimal = ZERO
+    municipal_share: Decimal = ZERO
+    gap: Decimal = ZERO
+    grants_by_programme: dict[str, Decimal] = field(default_factory=dict)
+
+    def add(self, other: Amounts) -> None:
+        self.gross += other.gross
+        self.ineligible += other.ineligible
+        self.eligible += other.eligible
+        self.grant += other.grant
+        self.third_party += other.third_party
+        self.municipal_share += other.municipal_share
+        self.gap += other.gap
+        for code, value in other.grants_by_programme.items():
+            self.grants_by_programme[code] = self.grants_by_programme.get(code, ZERO) + value
+
+    @classmethod
+    def sum(cls, items: Iterable[Amounts]) -> Amounts:
+        total = cls()
+        for item in items:
+            total.add(item)
+        return total
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Effective funding rate (grant / eligible) in percent, for display; None without eligible cost."""
+        if not self.eligible:
+            return None
+        return (self.grant * HUNDRED / self.eligible).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class KufRow:
+    measure: MeasureInput
+    by_year: dict[int, Amounts]
+    total: Amounts
+    programmes: tuple[str, ...]
+    rates: tuple[Decimal, ...]
+    sections: tuple[int, ...]
+
+    @property
+    def primary_programme(self) -> str:
+        """The programme with the largest grant (ties: the first code); '' for none."""
+        grants = self.total.grants_by_programme
+        if not grants:
+            return self.programmes[0] if self.programmes else ""
+        return min(grants, key=lambda code: (-grants[code], code))
+
+
+@dataclass
+class KufGroup:
+    label: Label
+    rows: list[KufRow]
+    total: Amounts
+    by_year: dict[int, Amounts]
+
+
+@dataclass
+class KufTable:
+    years: list[int]
+    group_by: str
+    groups: list[KufGroup]
+    total: Amounts
+    by_year: dict[int, Amounts]
+    by_programme: dict[str, Decimal]
+    by_programme_year: dict[str, dict[int, Decimal]]
+    by_municipality: dict[str, Amounts]
+    by_action_field: dict[str, Amounts]
+
+    @property
+    def rows(self) -> list[KufRow]:
+        return [row for group in self.groups for row in group.rows]
+
+
+def spread(total: Decimal, weights: Mapping[int, Decimal], fallback_year: int) -> dict[int, Decimal]:
+    """Split ``total`` over years pro rata to ``weights``, to the cent, parts adding up to ``total``.
+
+    Largest remainder: every year gets its share rounded down, then the leftover cents go one by one to
+    the years with the largest remainders (earlier year first on ties). Without any positive weight the
+    whole amount falls into ``fallback_year``.
+    """
+    total = money(total)
+    positive = {year: weight for year, weight in weights.items() if weight > 0}
+    if not positive:
+        return {fallback_year: total}
+    weight_sum = sum(positive.values())
+    raw = {year: total * weight / weight_sum for year, weight in positive.items()}
+    parts = {year: value.quantize(CENT, rounding=ROUND_DOWN) for year, value in raw.items()}
+    leftover_cents = int((total - sum(parts.values())) / CENT)
+    by_remainder = sorted(positive, key=lambda year: (-(raw[year] - parts[year]), year))
+    for year in by_remainder[:leftover_cents]:
+        parts[year] += CENT
+    return parts
+
+
+def _module_amounts(
+    module: ModuleInput,
+    *,
+    gross: Mapping[int, Decimal],
+    eligible: Mapping[int, Decimal],
+    fallback_year: int,
+) -> dict[int, Decimal]:
+    share = module.cost_share / HUNDRED
+    if module.amounts_by_year:
+        return {year: money(value) for year, value in module.amounts_by_year.items()}
+    if module.amount is not None:
+        basis = (
+            {year: value * share for year, value in eligible.items()} if module.kind == GRANT else dict(gross)
+        )
+        return spread(module.amount, basis, fallback_year)
+    return {
+        year: money(value * share * module.rates_by_year.get(year, ZERO) / HUNDRED)
+        for year, value in eligible.items()
+    }
+
+
+def compute_row(measure: MeasureInput) -> KufRow:
+    """All money columns of one measure, per year and in total."""
+    gross: dict[int, Decimal] = {}
+    ineligible: dict[int, Decimal] = {}
+    for cost in measure.costs:
+        gross[cost.year] = gross.get(cost.year, ZERO) + money(cost.gross)
+        ineligible[cost.year] = ineligible.get(cost.year, ZERO) + money(cost.ineligible)
+    eligible = {year: gross[year] - ineligible[year] for year in gross}
+    fallback_year = min(gross) if gross else measure.start_year
+
+    module_amounts = [
+        (module, _module_amounts(module, gross=gross, eligible=eligible, fallback_year=fallback_year))
+        for module in measure.modules
+    ]
+    years = set(gross)
+    for _module, amounts in module_amounts:
+        years.update(amounts)
+    has_municipal_module = any(module.kind == MUNICIPAL for module in measure.modules)
+
+    by_year: dict[int, Amounts] = {}
+    for year in sorted(years):
+        cell = Amounts(
+            gross=gross.get(year, ZERO),
+            ineligible=ineligible.get(year, ZERO),
+            eligible=eligible.get(year, ZERO),
+        )
+        municipal_fixed = ZERO
+        for module, amounts in module_amounts:
+            value = amounts.get(year, ZERO)
+            if module.kind == GRANT:
+                key = module.programme or module.label
+                cell.grants_by_programme[key] = cell.grants_by_programme.get(key, ZERO) + value
+                cell.grant += value
+            elif module.kind == THIRD_PARTY:
+                cell.third_party += value
+            else:
+                municipal_fixed += value
+        residual = cell.gross - cell.grant - cell.third_party
+        if has_municipal_module:
+            cell.municipal_share = municipal_fixed
+        else:
+            cell.municipal_share = max(residual, ZERO)
+        cell.gap = residual - cell.municipal_share
+        by_year[year] = cell
+
+    rates = sorted(
+        {
+            module.rates_by_year[year]
+            for module in measure.modules
+            if module.kind == GRANT and not module.is_fixed
+            for year in gross
+            if year in module.rates_by_year
+        }
+    )
+    programmes = tuple(dict.fromkeys(m.programme for m in measure.modules if m.kind == GRANT and m.programme))
+    return KufRow(
+        measure=measure,
+        by_year=by_year,
+        total=Amounts.sum(by_year.values()),
+        programmes=programmes,
+        rates=tuple(rates),
+        sections=tuple(sorted({cost.section for cost in measure.costs})),
+    )
+
+
+def _group_label(row: KufRow, group_by: str) -> Label:
+    if group_by == GROUP_BY_ACTION_FIELD:
+        return row.measure.action_field
+    if group_by == GROUP_BY_MUNICIPALITY:
+        return row.measure.municipality
+    code = row.primary_programme
+    # Measures without a grant sort last.
+    return Label(key=code, title=code, order=0 if code else 1)
+
+
+def _sum_by_year(rows: Sequence[KufRow], years: Sequence[int]) -> dict[int, Amounts]:
+    return {year: Amounts.sum(row.by_year[year] for row in rows if year in row.by_year) for year in years}
+
+
+def build_table(
+    rows: Sequence[KufRow], *, years: Sequence[int], group_by: str = GROUP_BY_ACTION_FIELD
+) -> KufTable:
+    """Group rows with subtotals, year column totals, totals per programme, municipality and action field.
+
+    ``years`` are the concept's programme years; a row with money in another year widens the table so
+    that the year columns always add up to the grand total.
+    """
+    if group_by not in GROUPINGS:
+        raise ValueError(f"Unknown grouping: {group_by}")
+    all_years = sorted(set(years).union(*(row.by_year.keys() for row in rows)))
+
+    grouped: dict[str, tuple[Label, list[KufRow]]] = {}
+    for row in rows:
+        label = _group_label(row, group_by)
+        grouped.setdefault(label.key, (label, []))[1].append(row)
+    groups = [
+        KufGroup(
+            label=label,
+            rows=group_rows,
+            total=Amounts.sum(row.total for row in group_rows),
+            by_year=_sum_by_year(group_rows, all_years),
+        )
+        for label, group_rows in sorted(grouped.values(), key=lambda item: (item[0].order, item[0].key))
+    ]
+
+    by_programme: dict[str, Decimal] = {}
+    by_programme_year: dict[str, dict[int, Decimal]] = {}
+    by_municipality: dict[str, Amounts] = {}
+    by_action_field: dict[str, Amounts] = {}
+    for row in rows:
+        by_municipality.setdefault(row.measure.municipality.key, Amounts()).add(row.total)
+        by_action_field.setdefault(row.measure.action_field.key, Amounts()).add(row.total)
+        for year, cell in row.by_year.items():
+            for code, value in cell.grants_by_programme.items():
+                by_programme[code] = by_programme.get(code, ZERO) + value
+                per_year = by_programme_year.setdefault(code, dict.fromkeys(all_years, ZERO))
+                per_year[year] += value
+
+    return KufTable(
+        years=all_years,
+        group_by=group_by,
+        groups=groups,
+        total=Amounts.sum(group.total for group in groups),
+        by_year=_sum_by_year(rows, all_years),
+        by_programme=dict(sorted(by_programme.items())),
+        by_programme_year=dict(sorted(by_programme_year.items())),
+        by_municipality=by_municipality,
+        by_action_field=by_action_field,
+    )
+
+
+def resolve_rate(*, explicit: Decimal | None, municipal: Decimal | None, default: Decimal | None) -> Decimal:
+    """The rate a grant module uses in one year: its own, else the municipality's, else the default."""
+    for candidate in (explicit, municipal, default):
+        if candidate is not None:
+            return candidate
+    return ZERO

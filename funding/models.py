@@ -1,0 +1,294 @@
+"""Funding programmes, rates, cost lines, financing modules and approval notices.
+
+Depends on ``projects`` and ``measures``. The arithmetic over these rows lives in ``funding/kuf.py``
+(pure, no ORM); ``funding/selectors.py`` loads rows for it in a fixed number of queries.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from measures.models import Measure
+from projects.models import Concept, Municipality, UrbanProgramme
+from projects.validators import non_negative_validator, percent_validators, year_validators
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+
+
+class CostSection(models.IntegerChoices):
+    """Cost sections of the NRW directive (Förderrichtlinie Stadterneuerung 2023, Nr. 7–11)."""
+
+    PREPARATION = 7, _("7 Vorbereitung")
+    REGULATORY = 8, _("8 Ordnungsmaßnahmen")
+    CONSTRUCTION = 9, _("9 Baumaßnahmen")
+    PROGRAMMES = 10, _("10 Kommunale Förderprogramme und Fonds")
+    OTHER = 11, _("11 Sonstige Maßnahmen")
+
+
+class FundingProgramme(models.Model):
+    class Level(models.TextChoices):
+        EU = "eu", _("EU")
+        FEDERAL = "federal", _("Bund")
+        STATE = "state", _("Land")
+        MUNICIPAL = "municipal", _("Kommune")
+        PRIVATE = "private", _("Privat")
+
+    code = models.CharField(_("Kürzel"), max_length=30, unique=True)
+    name = models.CharField(_("Name"), max_length=200)
+    level = models.CharField(_("Ebene"), max_length=10, choices=Level.choices)
+    default_rate = models.DecimalField(_("Regelfördersatz (%)"), validators=percent_validators, **PERCENT)
+    max_rate = models.DecimalField(_("Höchstfördersatz (%)"), validators=percent_validators, **PERCENT)
+    urban_programme = models.CharField(
+        _("Städtebauförderprogramm"),
+        max_length=5,
+        choices=UrbanProgramme.choices,
+        blank=True,
+        help_text=_("Nur für Programme der Städtebauförderung: das Programm des Fördergebiets."),
+    )
+    description = models.TextField(_("Beschreibung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Förderprogramm")
+        verbose_name_plural = _("Förderprogramme")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_rate__gte=0) & Q(default_rate__lte=F("max_rate")) & Q(max_rate__lte=100),
+                name="programme_rates_0_default_max_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def clean(self) -> None:
+        if self.default_rate is not None and self.max_rate is not None and self.default_rate > self.max_rate:
+            raise ValidationError(
+                {"default_rate": _("Der Regelfördersatz darf den Höchstfördersatz nicht übersteigen.")}
+            )
+
+
+class MunicipalRate(models.Model):
+    """The funding rate a municipality gets in a programme for one programme year."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="funding_rates"
+    )
+    programme = models.ForeignKey(
+        FundingProgramme, verbose_name=_("Programm"), on_delete=models.CASCADE, related_name="municipal_rates"
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"), validators=year_validators)
+    rate = models.DecimalField(_("Fördersatz (%)"), validators=percent_validators, **PERCENT)
+
+    class Meta:
+        verbose_name = _("Fördersatz einer Kommune")
+        verbose_name_plural = _("Fördersätze der Kommunen")
+        ordering = ["municipality__name", "programme__code", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "programme", "year"], name="unique_municipal_rate"
+            ),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100), name="municipal_rate_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.programme.code} {self.year}: {self.rate} %"
+
+
+class CostLine(models.Model):
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="cost_lines"
+    )
+    section = models.PositiveSmallIntegerField(_("Kostengruppe"), choices=CostSection.choices)
+    year = models.PositiveSmallIntegerField(_("Jahr"), validators=year_validators)
+    gross = models.DecimalField(_("Gesamtkosten (brutto)"), validators=[non_negative_validator], **MONEY)
+    ineligible = models.DecimalField(
+        _("davon nicht förderfähig"), default=Decimal("0.00"), validators=[non_negative_validator], **MONEY
+    )
+    note = models.CharField(_("Bemerkung"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Kostenzeile")
+        verbose_name_plural = _("Kostenzeilen")
+        ordering = ["measure", "year", "section", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(gross__gte=0), name="cost_gross_non_negative"),
+            models.CheckConstraint(
+                condition=Q(ineligible__gte=0) & Q(ineligible__lte=F("gross")),
+                name="cost_ineligible_between_0_and_gross",
+            ),
+            models.CheckConstraint(
+                condition=Q(section__gte=7) & Q(section__lte=11), name="cost_section_7_11"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.year} KG {self.section}: {self.gross}"
+
+    def clean(self) -> None:
+        if self.gross is not None and self.ineligible is not None and self.ineligible > self.gross:
+            raise ValidationError(
+                {"ineligible": _("Der nicht förderfähige Anteil darf die Gesamtkosten nicht übersteigen.")}
+            )
+
+
+class FinancingModule(models.Model):
+    """One source of money for a measure.
+
+    A module is either a share of the eligible cost at a rate (``rate``; for a grant without its own
+    rate the municipality's rate for the programme and year applies) or a fixed ``amount`` (spread over
+    the years pro rata, unless per-year amounts are given). ``cost_share`` is the part of the eligible
+    cost a rate applies to: a park paid 40 % by EFRE and 60 % by Städtebauförderung has two grant
+    modules with shares 40 and 60, so no euro is funded twice.
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Zuwendung (Förderprogramm)")
+        THIRD_PARTY = "third_party", _("Mittel Dritter")
+        MUNICIPAL = "municipal", _("Eigenmittel der Kommune (fest)")
+
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="financing_modules"
+    )
+    kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices, default=Kind.GRANT)
+    programme = models.ForeignKey(
+        FundingProgramme,
+        verbose_name=_("Programm"),
+        on_delete=models.PROTECT,
+        related_name="financing_modules",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(
+        _("Geldgeber"), max_length=200, blank=True, help_text=_("Bei Mitteln Dritter: wer zahlt.")
+    )
+    cost_share = models.DecimalField(
+        _("Anteil an den förderfähigen Kosten (%)"),
+        default=Decimal("100"),
+        validators=percent_validators,
+        **PERCENT,
+    )
+    rate = models.DecimalField(
+        _("Satz (%)"),
+        null=True,
+        blank=True,
+        validators=percent_validators,
+        help_text=_("Leer lassen, um den Fördersatz der Kommune für Programm und Jahr zu verwenden."),
+        **PERCENT,
+    )
+    amount = models.DecimalField(
+        _("Fester Betrag"), null=True, blank=True, validators=[non_negative_validator], **MONEY
+    )
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Finanzierungsbaustein")
+        verbose_name_plural = _("Finanzierungsbausteine")
+        ordering = ["measure", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="grant") & Q(programme__isnull=False))
+                | (~Q(kind="grant") & Q(programme__isnull=True)),
+                name="financing_programme_iff_grant",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | Q(amount__isnull=True), name="financing_rate_xor_amount"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=True) | (Q(rate__gte=0) & Q(rate__lte=100)),
+                name="financing_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_share__gte=0) & Q(cost_share__lte=100), name="financing_share_0_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="financing_amount_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.programme.code if self.programme_id else (self.source or self.get_kind_display())
+        return f"{self.measure.code}: {label}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.GRANT and not self.programme_id:
+            errors["programme"] = _("Eine Zuwendung braucht ein Förderprogramm.")
+        if self.kind != self.Kind.GRANT and self.programme_id:
+            errors["programme"] = _("Nur Zuwendungen haben ein Förderprogramm.")
+        if self.rate is not None and self.amount is not None:
+            errors["amount"] = _("Bitte entweder einen Satz oder einen festen Betrag angeben, nicht beides.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class FinancingYear(models.Model):
+    """Optional per-year split of a fixed-amount financing module."""
+
+    module = models.ForeignKey(
+        FinancingModule,
+        verbose_name=_("Finanzierungsbaustein"),
+        on_delete=models.CASCADE,
+        related_name="years",
+    )
+    year = models.PositiveSmallIntegerField(_("Jahr"), validators=year_validators)
+    amount = models.DecimalField(_("Betrag"), validators=[non_negative_validator], **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Jahresscheibe eines Finanzierungsbausteins")
+        verbose_name_plural = _("Jahresscheiben der Finanzierungsbausteine")
+        ordering = ["module", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "year"], name="unique_financing_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="financing_year_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module} {self.year}: {self.amount}"
+
+
+class ApprovalNotice(models.Model):
+    """Zuwendungsbescheid: the grant a municipality was approved for one programme year."""
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="approval_notices"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.PROTECT, related_name="approval_notices"
+    )
+    programme = models.ForeignKey(
+        FundingProgramme,
+        verbose_name=_("Programm"),
+        on_delete=models.PROTECT,
+        related_name="approval_notices",
+    )
+    year = models.PositiveSmallIntegerField(_("Programmjahr"), validators=year_validators)
+    amount = models.DecimalField(_("Bewilligter Betrag"), validators=[non_negative_validator], **MONEY)
+    date = models.DateField(_("Datum des Bescheids"))
+    reference = models.CharField(_("Aktenzeichen"), max_length=100)
+    note = models.TextField(_("Bemerkung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Zuwendungsbescheid")
+        verbose_name_plural = _("Zuwendungsbescheide")
+        ordering = ["concept", "municipality__name", "year", "programme__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concept", "reference"], name="unique_notice_reference_per_concept"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="notice_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.municipality}, {self.year})"

@@ -1,0 +1,297 @@
+"""Reads for funding: the KuF rows of a concept, loaded in a fixed number of queries."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from measures.models import Measure
+from projects.history import HistoryEntry, history_entries
+from projects.models import Concept, Goal, Quarter
+
+from . import kuf
+from .models import CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
+from .services import CostLineData, ModuleData
+
+
+def _measures_for_kuf(concept: Concept) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(concept=concept)
+        .select_related("action_field", "municipality")
+        .prefetch_related(
+            Prefetch("quarters", queryset=Quarter.objects.order_by("order", "code")),
+            "cost_lines",
+            Prefetch(
+                "financing_modules",
+                queryset=FinancingModule.objects.select_related("programme").prefetch_related("years"),
+            ),
+        )
+        .order_by("action_field__order", "action_field__code", "order", "code")
+    )
+
+
+def _rate_table(concept: Concept) -> dict[tuple[int, int, int], Decimal]:
+    rates = MunicipalRate.objects.filter(municipality__participations__concept=concept).values_list(
+        "municipality_id", "programme_id", "year", "rate"
+    )
+    return {(municipality, programme, year): rate for municipality, programme, year, rate in rates}
+
+
+def _module_input(
+    *,
+    kind: str,
+    programme: FundingProgramme | None,
+    source: str,
+    cost_share: Decimal,
+    rate: Decimal | None,
+    amount: Decimal | None,
+    amounts_by_year: dict[int, Decimal],
+    municipality_id: int,
+    years: Iterable[int],
+    rate_table: dict[tuple[int, int, int], Decimal],
+) -> kuf.ModuleInput:
+    """One module as plain KuF input; a rate module's rate is resolved for each year with costs."""
+    rates_by_year = {}
+    if amount is None and not amounts_by_year:
+        rates_by_year = {
+            year: kuf.resolve_rate(
+                explicit=rate,
+                municipal=rate_table.get((municipality_id, programme.pk, year)) if programme else None,
+                default=programme.default_rate if programme else None,
+            )
+            for year in years
+        }
+    return kuf.ModuleInput(
+        kind=kind,
+        programme=programme.code if programme else "",
+        label=programme.code if programme else (source or kind),
+        cost_share=cost_share,
+        rates_by_year=rates_by_year,
+        amount=amount,
+        amounts_by_year=amounts_by_year,
+        max_rate=programme.max_rate if programme else None,
+    )
+
+
+def measure_inputs(
+    *, measures: Iterable[Measure], rate_table: dict[tuple[int, int, int], Decimal]
+) -> list[kuf.MeasureInput]:
+    """Turn measures loaded by ``_measures_for_kuf`` (prefetched) into plain KuF inputs. No queries."""
+    inputs = []
+    for measure in measures:
+        costs = tuple(
+            kuf.CostInput(section=line.section, year=line.year, gross=line.gross, ineligible=line.ineligible)
+            for line in measure.cost_lines.all()
+        )
+        years = sorted({cost.year for cost in costs})
+        field = measure.action_field
+        inputs.append(
+            kuf.MeasureInput(
+                id=measure.pk,
+                code=measure.code,
+                title=measure.title,
+                action_field=kuf.Label(key=field.code, title=field.title, order=field.order),
+                municipality=kuf.Label(key=measure.municipality.name, title=measure.municipality.name),
+                start_year=measure.start_year,
+                end_year=measure.end_year,
+                quarters=tuple(quarter.code for quarter in measure.quarters.all()),
+                responsible_body=measure.responsible_body,
+                priority=measure.priority,
+                hoai_phase=measure.hoai_phase,
+                status=measure.status,
+                costs=costs,
+                modules=tuple(
+                    _module_input(
+                        kind=module.kind,
+                        programme=module.programme,
+                        source=module.source,
+                        cost_share=module.cost_share,
+                        rate=module.rate,
+                        amount=module.amount,
+                        amounts_by_year={entry.year: entry.amount for entry in module.years.all()},
+                        municipality_id=measure.municipality_id,
+                        years=years,
+                        rate_table=rate_table,
+                    )
+                    for module in measure.financing_modules.all()
+                ),
+            )
+        )
+    return inputs
+
+
+def kuf_rows_for_concept(*, concept: Concept) -> list[kuf.KufRow]:
+    """Every measure of the concept as a computed KuF row, in KuF order.
+
+    Queries, however many measures: measures with action field and municipality (1), quarters (1),
+    cost lines (1), financing modules with programme (1), their per-year amounts (1), rates (1).
+    """
+    inputs = measure_inputs(measures=_measures_for_kuf(concept), rate_table=_rate_table(concept))
+    return [kuf.compute_row(measure) for measure in inputs]
+
+
+def kuf_table_for_concept(*, concept: Concept, group_by: str = kuf.GROUP_BY_ACTION_FIELD) -> kuf.KufTable:
+    """The concept's KuF with subtotals and totals (see ``funding.kuf.build_table``). Six queries."""
+    return kuf.build_table(kuf_rows_for_concept(concept=concept), years=concept.years, group_by=group_by)
+
+
+# Wide enough for the sum of many 14-digit cost lines.
+TOTAL_FIELD = DecimalField(max_digits=18, decimal_places=2)
+
+
+def _per_measure(queryset: QuerySet, aggregate: Sum | Count, output_field: DecimalField | IntegerField):
+    """A correlated subquery: ``aggregate`` over the rows of ``queryset`` that belong to the outer measure.
+
+    ``order_by()`` drops the model's default ordering, which would otherwise end up in the GROUP BY.
+    """
+    rows = queryset.filter(measure=OuterRef("pk")).order_by().values("measure")
+    return Subquery(rows.annotate(total=aggregate).values("total"), output_field=output_field)
+
+
+def measures_with_totals(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
+    """Annotate ``gross_total``, ``eligible_total`` and ``module_count`` on each measure.
+
+    One subquery per figure: joining cost lines and financing modules in the same query would repeat
+    every cost line once per module and inflate the sums. Measures without rows get 0, not NULL, so
+    sorting by a total behaves the same on every database.
+    """
+    zero = Value(Decimal("0.00"), output_field=TOTAL_FIELD)
+    return queryset.annotate(
+        gross_total=Coalesce(
+            _per_measure(CostLine.objects.all(), Sum("gross"), TOTAL_FIELD), zero, output_field=TOTAL_FIELD
+        ),
+        eligible_total=Coalesce(
+            _per_measure(CostLine.objects.all(), Sum(F("gross") - F("ineligible")), TOTAL_FIELD),
+            zero,
+            output_field=TOTAL_FIELD,
+        ),
+        module_count=Coalesce(
+            _per_measure(FinancingModule.objects.all(), Count("pk"), IntegerField()),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def measure_preview_row(
+    *,
+    concept: Concept,
+    municipality_id: int | None,
+    start_year: int | None,
+    cost_lines: list[CostLineData],
+    modules: list[ModuleData],
+) -> kuf.KufRow:
+    """The KuF row of a measure as the editor currently shows it (unsaved input), for live totals.
+
+    One query: the municipality's rates. Programmes come with the module data.
+    """
+    rate_table = {}
+    if municipality_id:
+        rate_table = {
+            (municipality_id, programme_id, year): rate
+            for programme_id, year, rate in MunicipalRate.objects.filter(
+                municipality_id=municipality_id
+            ).values_list("programme_id", "year", "rate")
+        }
+    years = sorted({row.year for row in cost_lines})
+    measure = kuf.MeasureInput(
+        id=0,
+        code="",
+        title="",
+        action_field=kuf.Label("", ""),
+        municipality=kuf.Label("", ""),
+        start_year=start_year or concept.year_from,
+        end_year=start_year or concept.year_from,
+        costs=tuple(
+            kuf.CostInput(section=row.section, year=row.year, gross=row.gross, ineligible=row.ineligible)
+            for row in cost_lines
+        ),
+        modules=tuple(
+            _module_input(
+                kind=row.kind,
+                programme=row.programme,
+                source=row.source,
+                cost_share=row.cost_share,
+                rate=row.rate,
+                amount=row.amount,
+                amounts_by_year=row.years,
+                municipality_id=municipality_id or 0,
+                years=years,
+                rate_table=rate_table,
+            )
+            for row in modules
+        ),
+    )
+    return kuf.compute_row(measure)
+
+
+def measure_history(*, measure: Measure) -> list[HistoryEntry]:
+    """The change history of a measure and its cost lines, financing modules and their year amounts,
+    newest first.
+
+    Queries, however long the history: measure records (1), their goals and quarters (2, plus 2 for the
+    names), cost-line records (1), module records (1), year-amount records (1), and one per related
+    model named in them (action field, municipality, programme: at most 3). Users come with the records.
+    """
+    measure_records = list(measure.history.select_related("history_user"))
+    history_ids = [record.history_id for record in measure_records]
+    m2m = {}
+    for label, through, target, attname in (
+        (_("Ziele"), apps.get_model("measures", "HistoricalMeasure_goals"), Goal, "goal_id"),
+        (_("Quartiere"), apps.get_model("measures", "HistoricalMeasure_quarters"), Quarter, "quarter_id"),
+    ):
+        rows = list(through.objects.filter(history_id__in=history_ids).values_list("history_id", attname))
+        names = {obj.pk: obj.code for obj in target.objects.filter(pk__in={pk for _, pk in rows})}
+        by_record: dict[int, list[str]] = {}
+        for history_id, pk in rows:
+            by_record.setdefault(history_id, []).append(names.get(pk, f"#{pk}"))
+        m2m[str(label)] = by_record
+    entries = history_entries(
+        measure_records,
+        model=Measure,
+        label=lambda record: _("Steckbrief"),
+        m2m=m2m,
+    )
+    cost_records = list(CostLine.history.filter(measure_id=measure.pk).select_related("history_user"))
+    entries += history_entries(
+        cost_records,
+        model=CostLine,
+        label=lambda r: _("Kostenzeile %(year)s, KG %(section)s") % {"year": r.year, "section": r.section},
+    )
+    module_records = list(
+        FinancingModule.history.filter(measure_id=measure.pk).select_related("history_user")
+    )
+    programme_codes = dict(FundingProgramme.objects.values_list("pk", "code"))
+
+    def module_label(record) -> str:
+        name = programme_codes.get(record.programme_id) or record.source or _("Mittel Dritter")
+        return _("Finanzierung %(name)s") % {"name": name}
+
+    entries += history_entries(module_records, model=FinancingModule, label=module_label)
+    module_names = {record.id: module_label(record) for record in module_records}
+    year_records = list(
+        FinancingYear.history.filter(module_id__in=module_names).select_related("history_user")
+    )
+    entries += history_entries(
+        year_records,
+        model=FinancingYear,
+        label=lambda r: (
+            _("%(module)s, Jahresscheibe %(year)s")
+            % {"module": module_names.get(r.module_id, ""), "year": r.year}
+        ),
+    )
+    return sorted(entries, key=lambda entry: entry.date, reverse=True)

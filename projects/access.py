@@ -1,0 +1,74 @@
+"""Access helpers: the one place where a view gets an object and its permission check together.
+
+Like Zulip's ``access_*_by_id``: a helper returns the object or raises. Users who may not even read the
+concept get ``Http404``, so unpublished concepts stay invisible; users who may read it but lack the
+permission get ``PermissionDenied`` (403). Anonymous users asking for more than reading are sent to the
+login page by the views (``LoginRequiredMixin``) before a helper runs.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import ActionField, Concept, Goal, Quarter, SwotEntry
+
+VIEW = "projects.view_concept"
+EDIT = "projects.edit_concept"
+
+
+def check_concept_perm(user, concept: Concept, perm: str) -> None:
+    """Raise unless ``user`` holds ``perm`` on ``concept`` (404 if they may not even read it)."""
+    if user.has_perm(perm, concept):
+        return
+    if perm != VIEW and user.has_perm(VIEW, concept):
+        raise PermissionDenied(_("Für diese Aktion fehlt Ihnen die Berechtigung."))
+    raise Http404(_("Dieses Konzept gibt es nicht."))
+
+
+def concept_for_user(user, *, slug: str, perm: str = VIEW) -> Concept:
+    """The concept with ``slug`` if ``user`` holds ``perm`` on it."""
+    try:
+        concept = Concept.objects.select_related("lead_organisation", "planning_office").get(slug=slug)
+    except Concept.DoesNotExist:
+        raise Http404(_("Dieses Konzept gibt es nicht.")) from None
+    check_concept_perm(user, concept, perm)
+    return concept
+
+
+def _child_for_user(user, *, queryset: models.QuerySet, concept_path: str, slug: str, pk: int, perm: str):
+    concept = concept_for_user(user, slug=slug, perm=perm)
+    try:
+        obj = queryset.get(pk=pk, **{concept_path: concept})
+    except queryset.model.DoesNotExist:
+        raise Http404(_("Diesen Eintrag gibt es in diesem Konzept nicht.")) from None
+    return concept, obj
+
+
+def quarter_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, Quarter]:
+    return _child_for_user(
+        user, queryset=Quarter.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
+    )
+
+
+def action_field_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, ActionField]:
+    return _child_for_user(
+        user, queryset=ActionField.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
+    )
+
+
+def goal_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, Goal]:
+    return _child_for_user(
+        user,
+        queryset=Goal.objects.select_related("action_field"),
+        concept_path="action_field__concept",
+        slug=slug,
+        pk=pk,
+        perm=perm,
+    )
+
+
+def swot_entry_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, SwotEntry]:
+    return _child_for_user(
+        user, queryset=SwotEntry.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
+    )

@@ -1,0 +1,67 @@
+"""The one place where numbers, money, percentages and dates become German text.
+
+Templates reach these through the ``ihk_format`` template tags; exports and reports call them directly.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def _group(integer_digits: str) -> str:
+    """Insert a dot every three digits from the right: '1234567' -> '1.234.567'."""
+    parts = []
+    while len(integer_digits) > 3:
+        parts.insert(0, integer_digits[-3:])
+        integer_digits = integer_digits[:-3]
+    parts.insert(0, integer_digits)
+    return ".".join(parts)
+
+
+def format_number(value: Decimal | int | None, places: int = 2) -> str:
+    """German number text with thousands dots and a decimal comma, rounded half-up: 1.234,56."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    text = f"{abs(rounded):.{places}f}"
+    integer, _, fraction = text.partition(".")
+    result = _group(integer)
+    if places:
+        result = f"{result},{fraction}"
+    return sign + result
+
+
+def format_eur(value: Decimal | int | None, unit: str = "EUR") -> str:
+    """Money as German users write it.
+
+    ``unit="EUR"`` gives ``1.234.567,89 €``; ``"TEUR"`` gives ``1.234,6 T€``; ``"MEUR"`` gives
+    ``1,23 Mio. €``. ``None`` gives an empty string (an empty cell, not a zero).
+    """
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if unit == "TEUR":
+        return f"{format_number(value / 1000, 1)} T€"
+    if unit == "MEUR":
+        return f"{format_number(value / 1_000_000, 2)} Mio. €"
+    return f"{format_number(value, 2)} €"
+
+
+def format_percent(value: Decimal | int | None) -> str:
+    """A percentage with German decimals, trailing zeros dropped: 60 %, 62,5 %."""
+    if value is None:
+        return ""
+    text = format_number(Decimal(value), 2)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")
+    return f"{text} %"
+
+
+def format_date(value: datetime.date | None) -> str:
+    """TT.MM.JJJJ."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y")

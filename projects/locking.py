@@ -1,0 +1,35 @@
+"""Optimistic locking: two people editing the same object never silently overwrite each other.
+
+Each lockable model has a ``version`` counter. An edit form carries the version it was loaded with; the
+service calls ``claim_version`` inside its transaction before saving. The conditional UPDATE is atomic on
+every database, so of two concurrent saves exactly one wins; the other gets ``EditConflict`` with the
+changes made meanwhile (from the change history), and the view shows them next to the user's own input.
+"""
+
+from django.db import models
+from django.db.models import F
+
+from .history import FieldChange, changes_since
+
+
+class EditConflict(Exception):
+    """Someone saved the object after the user loaded it."""
+
+    def __init__(self, *, instance: models.Model, changes: list[FieldChange]):
+        super().__init__(f"{instance._meta.label} {instance.pk} changed meanwhile")
+        self.instance = instance
+        self.changes = changes
+
+
+def claim_version(instance: models.Model, *, expected_version: int) -> None:
+    """Move ``instance`` from ``expected_version`` to the next version, or raise ``EditConflict``.
+
+    Call inside ``transaction.atomic()`` before saving; afterwards ``instance.version`` is the new version,
+    so the following ``save()`` writes it (and the history records it).
+    """
+    model = type(instance)
+    claimed = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        current = model.objects.get(pk=instance.pk)
+        raise EditConflict(instance=current, changes=changes_since(current, version=expected_version))
+    instance.version = expected_version + 1

@@ -1,0 +1,83 @@
+"""Object permissions, as ``rules`` predicates over a concept.
+
+Roles are per concept (``ConceptMembership``); superusers are admins everywhere. Every view reaches these
+through an access helper (``projects/access.py`` and the ``access.py`` of each app), never directly.
+
+Permissions (object: the concept):
+
+=============================  =====================================================================
+``projects.view_concept``      read the public concept: published, or any role, or admin
+``projects.view_internal``     read everything incl. unpublished data and history: any role, admin
+``projects.edit_concept``      edit texts, structure, measures, costs: editor, admin
+``projects.manage_roles``      assign people to the concept: admin
+``projects.add_concept``       create a concept (no object): admin
+``funding.review_kuf``         comment on and sign off KuF rows of one's municipality: reviewer, admin
+``participation.moderate``     moderate residents' comments: moderator, admin
+``ihk.download_reports``       download PDF and Excel reports: funder, editor, reviewer, admin
+=============================  =====================================================================
+"""
+
+import rules
+
+from .models import Concept, ConceptMembership
+
+Role = ConceptMembership.Role
+
+
+def roles_of(user, concept: Concept | None) -> frozenset[str]:
+    """The user's roles in ``concept``. All of a user's memberships are loaded in one query, once per
+    user object (that is, once per request), however many checks a page makes."""
+    if concept is None or not user.is_authenticated:
+        return frozenset()
+    cache = getattr(user, "_ihk_roles", None)
+    if cache is None:
+        cache = {}
+        for concept_id, role in ConceptMembership.objects.filter(user=user).values_list("concept_id", "role"):
+            cache.setdefault(concept_id, set()).add(role)
+        user._ihk_roles = cache
+    return frozenset(cache.get(concept.pk, ()))
+
+
+def reviewer_municipality_ids(user, concept: Concept) -> frozenset[int]:
+    """Municipalities whose KuF rows the user reviews in ``concept``."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        ConceptMembership.objects.filter(user=user, concept=concept, role=Role.REVIEWER).values_list(
+            "municipality_id", flat=True
+        )
+    )
+
+
+def _has_role(*wanted: str):
+    @rules.predicate(name=f"has_role_{'_'.join(wanted)}")
+    def predicate(user, concept: Concept | None) -> bool:
+        return bool(roles_of(user, concept) & set(wanted))
+
+    return predicate
+
+
+@rules.predicate
+def is_published(user, concept: Concept | None) -> bool:
+    return concept is not None and concept.published
+
+
+@rules.predicate
+def is_member(user, concept: Concept | None) -> bool:
+    return bool(roles_of(user, concept))
+
+
+is_admin = rules.is_superuser
+is_editor = _has_role(Role.EDITOR)
+is_reviewer = _has_role(Role.REVIEWER)
+is_funder = _has_role(Role.FUNDER)
+is_moderator = _has_role(Role.MODERATOR)
+
+rules.add_perm("projects.view_concept", is_published | is_member | is_admin)
+rules.add_perm("projects.view_internal", is_member | is_admin)
+rules.add_perm("projects.edit_concept", is_editor | is_admin)
+rules.add_perm("projects.manage_roles", is_admin)
+rules.add_perm("projects.add_concept", is_admin)
+rules.add_perm("funding.review_kuf", is_reviewer | is_admin)
+rules.add_perm("participation.moderate", is_moderator | is_admin)
+rules.add_perm("ihk.download_reports", is_funder | is_editor | is_reviewer | is_admin)

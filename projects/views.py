@@ -1,0 +1,645 @@
+"""The planning office's editor for a concept's structure: basics and municipalities, quarters, action
+fields with goals, SWOT and roles, plus "Meine Konzepte".
+
+Views are thin: they get their objects through ``projects.access`` (404/403 before anything else happens),
+let a form parse the input, call a service and redirect with a message (post/redirect/get). A service's
+``ValidationError`` goes back to the fields of the form, with nothing saved. Every page works without
+JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from . import selectors, services
+from .access import (
+    EDIT,
+    action_field_for_user,
+    concept_for_user,
+    goal_for_user,
+    quarter_for_user,
+    swot_entry_for_user,
+)
+from .forms import (
+    ActionFieldForm,
+    ConceptCreateForm,
+    ConceptForm,
+    GoalFormSet,
+    MembershipForm,
+    MoveForm,
+    MunicipalityForm,
+    ParticipationFormSet,
+    QuarterForm,
+    SwotEntryForm,
+    add_service_errors,
+)
+from .locking import EditConflict
+from .models import ConceptMembership
+
+MANAGE_ROLES = "projects.manage_roles"
+ADD_CONCEPT = "projects.add_concept"
+
+
+def _list_url(name: str, concept, anchor: str = "") -> str:
+    url = reverse(f"projects:{name}", kwargs={"slug": concept.slug})
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- Bases -----------------------------------------------------------------------------------------
+
+
+class EditorPageMixin:
+    """Loads the page's objects through the access helpers and puts ``concept`` and ``section`` (the
+    current entry of the editor navigation) into the context.
+
+    Views list ``LoginRequiredMixin`` first, so anonymous users go to the login page before ``load``
+    runs. ``load`` sets ``self.concept`` and, on pages about one object, ``self.object``.
+    """
+
+    perm = EDIT
+    section = ""
+    object_name = "object"
+    object = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.load()
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self) -> None:
+        self.concept = concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=self.perm)
+
+    def get_context_data(self, **kwargs):
+        if self.object is not None:
+            kwargs.setdefault(self.object_name, self.object)
+        return super().get_context_data(concept=self.concept, section=self.section, **kwargs)
+
+
+class EditorFormView(EditorPageMixin, FormView):
+    """A one-form page of the editor: the form parses, ``save`` calls the service. A ``ValidationError``
+    from the service shows at the fields and nothing is stored; success redirects with a message."""
+
+    form_class = None
+    form_takes_concept = True  # forms whose choices depend on the concept get it as ``concept``
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_takes_concept:
+            kwargs["concept"] = self.concept
+        return kwargs
+
+    def get_initial(self):
+        if self.object is None:
+            return super().get_initial()
+        return model_to_dict(self.object, fields=list(self.form_class.base_fields))
+
+    def save(self, data: dict):
+        raise NotImplementedError
+
+    def success_text(self, saved) -> str:
+        return self.success_message % {"name": str(saved)}
+
+    def form_valid(self, form):
+        try:
+            saved = self.save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(error, form)
+            if self.object is not None:
+                self.object.refresh_from_db()  # the page shows what is stored, the form what was typed
+            return self.form_invalid(form)
+        self.saved = saved
+        messages.success(self.request, self.success_text(saved))
+        return redirect(self.get_success_url())
+
+
+class EditorDeleteView(EditorPageMixin, TemplateView):
+    """GET asks for confirmation, POST deletes through ``delete`` and goes back to the list."""
+
+    success_message = ""
+    list_name = ""
+
+    def perform_delete(self) -> None:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        name = str(self.object)
+        try:
+            self.perform_delete()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, self.success_message % {"name": name})
+        return redirect(_list_url(self.list_name, self.concept))
+
+
+class EditorMoveView(EditorPageMixin, View):
+    """POST ``direction=up|down`` moves one item of an ordered list and goes back to the list, to the
+    item moved (its anchor), so keyboard users keep their place."""
+
+    http_method_names = ["post"]
+
+    def move(self, direction: str) -> bool:
+        raise NotImplementedError
+
+    def anchor(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        form = MoveForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("Bitte „nach oben“ oder „nach unten“ wählen. Es wurde nichts verschoben.")
+            )
+        elif self.move(form.cleaned_data["direction"]):
+            message = {
+                "up": _("„%(name)s“ steht jetzt eine Stelle weiter oben."),
+                "down": _("„%(name)s“ steht jetzt eine Stelle weiter unten."),
+            }[form.cleaned_data["direction"]]
+            messages.success(request, message % {"name": self.object})
+        else:
+            messages.info(request, _("„%(name)s“ steht schon am Rand der Liste.") % {"name": self.object})
+        return redirect(_list_url("action_field_list", self.concept, self.anchor()))
+
+
+# --- "Meine Konzepte" ------------------------------------------------------------------------------
+
+
+class ConceptDashboardView(LoginRequiredMixin, TemplateView):
+    """The concepts the user works on, with their roles, state and last change."""
+
+    template_name = "projects/concept_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        concepts = list(selectors.concept_list_for_dashboard(user=user))
+        for concept in concepts:
+            concept.role_labels = [membership.get_role_display() for membership in concept.my_memberships]
+            if not concept.role_labels and user.is_superuser:
+                concept.role_labels = [_("Administration")]
+            concept.can_edit = user.has_perm(EDIT, concept)
+        return super().get_context_data(
+            concepts=concepts,
+            can_add_concept=user.has_perm(ADD_CONCEPT),
+            can_add_municipality=selectors.is_editor_anywhere(user=user),
+            **kwargs,
+        )
+
+
+# --- Concepts --------------------------------------------------------------------------------------
+
+
+class ConceptCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Admins start an empty concept; people get roles in it afterwards."""
+
+    permission_required = ADD_CONCEPT
+    template_name = "projects/concept_create.html"
+    form_class = ConceptCreateForm
+
+    def form_valid(self, form):
+        try:
+            concept = services.concept_create(data=form.cleaned_data, user=self.request.user)
+        except ValidationError as error:
+            add_service_errors(error, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Das Konzept „%(name)s“ wurde angelegt. Tragen Sie jetzt die beteiligten Kommunen ein.")
+            % {"name": concept.title},
+        )
+        return redirect("projects:concept_edit", slug=concept.slug)
+
+
+class ConceptUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    """The concept's basics and its participating municipalities, saved together.
+
+    Optimistic locking: the form carries the version it was loaded with. If someone saved in between,
+    the page comes back with the user's input, a list of the other person's changes and the current
+    version in the form, so saving again applies the user's input deliberately.
+    """
+
+    template_name = "projects/concept_edit.html"
+    section = "basics"
+    prefix = "municipalities"
+
+    def get(self, request, *args, **kwargs):
+        form = ConceptForm(
+            initial={
+                **model_to_dict(self.concept, fields=list(ConceptForm.base_fields)),
+                "version": self.concept.version,
+            }
+        )
+        formset = ParticipationFormSet(
+            prefix=self.prefix,
+            initial=[
+                {"municipality": row.municipality_id, "role": row.role}
+                for row in selectors.participations_for_editor(concept=self.concept)
+            ],
+        )
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        form = ConceptForm(request.POST)
+        formset = ParticipationFormSet(request.POST, prefix=self.prefix)
+        conflict = None
+        if all([form.is_valid(), formset.is_valid()]):
+            row_forms = formset.filled_forms()
+            rows = [
+                services.ParticipationRow(
+                    municipality=row.cleaned_data["municipality"], role=row.cleaned_data["role"]
+                )
+                for row in row_forms
+            ]
+            try:
+                services.concept_update(
+                    concept=self.concept,
+                    data=form.cleaned_data,
+                    participations=rows,
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                )
+            except EditConflict as error:
+                conflict = error
+                form = form.with_version(error.instance.version)
+                self.concept = error.instance
+            except ValidationError as error:
+                add_service_errors(error, form, {"participations": (formset, row_forms)})
+                self.concept.refresh_from_db()
+            else:
+                messages.success(request, _("Die Stammdaten wurden gespeichert."))
+                return redirect("projects:concept_edit", slug=self.concept.slug)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                formset=formset,
+                conflict=conflict,
+                last_saved=selectors.last_saved(instance=self.concept) if conflict else None,
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        formset = kwargs["formset"]
+        back_here = urlencode({"next": self.request.path})
+        return super().get_context_data(
+            extra_errors=formset.error_summary() if formset.is_bound else [],
+            add_municipality_url=f"{reverse('projects:municipality_create')}?{back_here}",
+            **kwargs,
+        )
+
+
+# --- Municipalities --------------------------------------------------------------------------------
+
+
+class MunicipalityCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+    """Admins and editors add a municipality missing from the list, then go back where they came from."""
+
+    template_name = "projects/municipality_create.html"
+    form_class = MunicipalityForm
+
+    def test_func(self) -> bool:
+        return selectors.is_editor_anywhere(user=self.request.user)
+
+    def next_url(self) -> str:
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return url if safe else ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=self.next_url(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            municipality = services.municipality_create(data=form.cleaned_data, user=self.request.user)
+        except ValidationError as error:
+            add_service_errors(error, form)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Die Kommune „%(name)s“ wurde angelegt.") % {"name": municipality.name}
+        )
+        return HttpResponseRedirect(self.next_url() or reverse("projects:dashboard"))
+
+
+# --- Quarters --------------------------------------------------------------------------------------
+
+
+class QuarterListView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    template_name = "projects/quarter_list.html"
+    section = "quarters"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quarters=list(selectors.quarters_for_editor(concept=self.concept)), **kwargs
+        )
+
+
+class QuarterCreateView(LoginRequiredMixin, EditorFormView):
+    template_name = "projects/quarter_form.html"
+    section = "quarters"
+    form_class = QuarterForm
+    success_message = _("Das Quartier „%(name)s“ wurde angelegt.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(has_municipalities=self.concept.participations.exists(), **kwargs)
+
+    def save(self, data):
+        return services.quarter_create(concept=self.concept, data=data, user=self.request.user)
+
+    def get_success_url(self):
+        return _list_url("quarter_list", self.concept)
+
+
+class QuarterUpdateView(QuarterCreateView):
+    object_name = "quarter"
+    success_message = _("Das Quartier „%(name)s“ wurde gespeichert.")
+
+    def load(self):
+        self.concept, self.object = quarter_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def save(self, data):
+        return services.quarter_update(quarter=self.object, data=data, user=self.request.user)
+
+
+class QuarterDeleteView(LoginRequiredMixin, EditorDeleteView):
+    template_name = "projects/quarter_delete.html"
+    section = "quarters"
+    object_name = "quarter"
+    list_name = "quarter_list"
+    success_message = _("Das Quartier „%(name)s“ wurde gelöscht.")
+
+    def load(self):
+        self.concept, self.object = quarter_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(usage=selectors.quarter_usage(quarter=self.object), **kwargs)
+
+    def perform_delete(self):
+        services.quarter_delete(quarter=self.object, user=self.request.user)
+
+
+# --- Action fields and goals -----------------------------------------------------------------------
+
+
+class ActionFieldListView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    template_name = "projects/action_field_list.html"
+    section = "fields"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            action_fields=list(selectors.action_fields_for_editor(concept=self.concept)), **kwargs
+        )
+
+
+class ActionFieldCreateView(LoginRequiredMixin, EditorFormView):
+    template_name = "projects/action_field_create.html"
+    section = "fields"
+    form_class = ActionFieldForm
+    form_takes_concept = False
+    success_message = _("Das Handlungsfeld „%(name)s“ wurde angelegt. Tragen Sie jetzt seine Ziele ein.")
+
+    def save(self, data):
+        return services.action_field_create(concept=self.concept, data=data, user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("projects:action_field_edit", kwargs={"slug": self.concept.slug, "pk": self.saved.pk})
+
+
+class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    """An action field and its goals (add, change, delete, order) on one page, saved together."""
+
+    template_name = "projects/action_field_edit.html"
+    section = "fields"
+    object_name = "action_field"
+    prefix = "goals"
+
+    def load(self):
+        self.concept, self.object = action_field_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        form = ActionFieldForm(initial=model_to_dict(self.object, fields=list(ActionFieldForm.base_fields)))
+        formset = GoalFormSet(
+            prefix=self.prefix,
+            initial=[
+                model_to_dict(goal, fields=["id", "code", "title", "description", "order"])
+                for goal in selectors.goals_for_editor(action_field=self.object)
+            ],
+        )
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        form = ActionFieldForm(request.POST)
+        formset = GoalFormSet(request.POST, prefix=self.prefix)
+        if all([form.is_valid(), formset.is_valid()]):
+            row_forms = formset.filled_forms(with_deleted=True)
+            rows = [
+                services.GoalRow(
+                    id=row.cleaned_data.get("id"),
+                    code=row.cleaned_data.get("code", ""),
+                    title=row.cleaned_data.get("title", ""),
+                    description=row.cleaned_data.get("description", ""),
+                    order=row.cleaned_data.get("order"),
+                    delete=bool(row.cleaned_data.get("DELETE")),
+                )
+                for row in row_forms
+            ]
+            try:
+                services.action_field_update(
+                    action_field=self.object, data=form.cleaned_data, goals=rows, user=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(error, form, {"goals": (formset, row_forms)})
+                self.object.refresh_from_db()
+            else:
+                messages.success(
+                    request, _("Das Handlungsfeld „%(name)s“ wurde gespeichert.") % {"name": self.object}
+                )
+                return redirect(
+                    _list_url("action_field_list", self.concept, f"action-field-{self.object.pk}")
+                )
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def get_context_data(self, **kwargs):
+        formset = kwargs["formset"]
+        return super().get_context_data(
+            extra_errors=formset.error_summary() if formset.is_bound else [], **kwargs
+        )
+
+
+class ActionFieldDeleteView(LoginRequiredMixin, EditorDeleteView):
+    template_name = "projects/action_field_delete.html"
+    section = "fields"
+    object_name = "action_field"
+    list_name = "action_field_list"
+    success_message = _("Das Handlungsfeld „%(name)s“ wurde gelöscht.")
+
+    def load(self):
+        self.concept, self.object = action_field_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            usage=selectors.action_field_usage(action_field=self.object), **kwargs
+        )
+
+    def perform_delete(self):
+        services.action_field_delete(action_field=self.object, user=self.request.user)
+
+
+class ActionFieldMoveView(LoginRequiredMixin, EditorMoveView):
+    def load(self):
+        self.concept, self.object = action_field_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def move(self, direction):
+        return services.action_field_move(
+            action_field=self.object, direction=direction, user=self.request.user
+        )
+
+    def anchor(self):
+        return f"action-field-{self.object.pk}"
+
+
+class GoalMoveView(LoginRequiredMixin, EditorMoveView):
+    def load(self):
+        self.concept, self.object = goal_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def move(self, direction):
+        return services.goal_move(goal=self.object, direction=direction, user=self.request.user)
+
+    def anchor(self):
+        return f"goal-{self.object.pk}"
+
+
+# --- SWOT ------------------------------------------------------------------------------------------
+
+
+class SwotEntryListView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    template_name = "projects/swot_list.html"
+    section = "swot"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=selectors.swot_groups(concept=self.concept), **kwargs)
+
+
+class SwotEntryCreateView(LoginRequiredMixin, EditorFormView):
+    template_name = "projects/swot_form.html"
+    section = "swot"
+    form_class = SwotEntryForm
+    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde angelegt.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.object is None and self.request.GET.get("kind"):
+            initial["kind"] = self.request.GET["kind"]
+        return initial
+
+    def save(self, data):
+        return services.swot_entry_create(concept=self.concept, data=data, user=self.request.user)
+
+    def get_success_url(self):
+        return _list_url("swot_list", self.concept)
+
+
+class SwotEntryUpdateView(SwotEntryCreateView):
+    object_name = "entry"
+    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde gespeichert.")
+
+    def load(self):
+        self.concept, self.object = swot_entry_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def save(self, data):
+        return services.swot_entry_update(entry=self.object, data=data, user=self.request.user)
+
+
+class SwotEntryDeleteView(LoginRequiredMixin, EditorDeleteView):
+    template_name = "projects/swot_delete.html"
+    section = "swot"
+    object_name = "entry"
+    list_name = "swot_list"
+    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde gelöscht.")
+
+    def load(self):
+        self.concept, self.object = swot_entry_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
+        )
+
+    def perform_delete(self):
+        services.swot_entry_delete(entry=self.object, user=self.request.user)
+
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+
+class ConceptMembershipListView(LoginRequiredMixin, EditorFormView):
+    """Who has which role in the concept, and (same page) a form to give someone a role. Admins only."""
+
+    template_name = "projects/membership_list.html"
+    section = "roles"
+    perm = MANAGE_ROLES
+    form_class = MembershipForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            memberships=list(selectors.memberships_for_editor(concept=self.concept)), **kwargs
+        )
+
+    def save(self, data):
+        return services.membership_create(
+            concept=self.concept,
+            member=data["user"],
+            role=data["role"],
+            municipality=data.get("municipality"),
+            user=self.request.user,
+        )
+
+    def success_text(self, saved) -> str:
+        return _("%(name)s hat jetzt die Rolle „%(role)s“.") % {
+            "name": saved.user.get_username(),
+            "role": saved.get_role_display(),
+        }
+
+    def get_success_url(self):
+        return _list_url("membership_list", self.concept)
+
+
+class ConceptMembershipDeleteView(LoginRequiredMixin, EditorPageMixin, View):
+    """POST takes one role away."""
+
+    perm = MANAGE_ROLES
+    http_method_names = ["post"]
+
+    def load(self):
+        super().load()
+        self.object = get_object_or_404(
+            ConceptMembership.objects.select_related("user"), pk=self.kwargs["pk"], concept=self.concept
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.membership_delete(membership=self.object, user=request.user)
+        messages.success(
+            request,
+            _("%(name)s hat die Rolle „%(role)s“ nicht mehr.")
+            % {"name": self.object.user.get_username(), "role": self.object.get_role_display()},
+        )
+        return redirect(_list_url("membership_list", self.concept))

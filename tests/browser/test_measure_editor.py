@@ -1,0 +1,79 @@
+"""An editor builds a measure in the browser, as a person would."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from funding.models import CostLine
+from measures.models import Measure
+from projects.models import ConceptMembership
+from tests import factories as f
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_editor_creates_measure_with_costs_and_financing(live_server, page):
+    hallenbeck = f.make_municipality(name="Hallenbeck")
+    concept = f.make_concept(
+        [hallenbeck], title="IHK Browsertest", slug="browsertest", year_from=2024, year_to=2030
+    )
+    field = f.make_action_field(concept, code="HF1", title="Zentren")
+    lz = f.make_programme(
+        code="LZ", name="Lebendige Zentren", default_rate=Decimal("60"), max_rate=Decimal("80")
+    )
+    f.make_rate(hallenbeck, lz, 2025, "70")
+    f.make_rate(hallenbeck, lz, 2026, "70")
+    editor = f.make_user("planerin", password="Sehr-geheim-2026")
+    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
+
+    page.goto(f"{live_server.url}/anmelden/")
+    page.get_by_label("Benutzername").fill("planerin")
+    page.get_by_label("Passwort").fill("Sehr-geheim-2026")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Meine Konzepte")).to_be_visible()
+
+    page.goto(f"{live_server.url}/konzepte/browsertest/massnahmen/new/")
+    page.get_by_label("Kürzel").first.fill("HF1-M01")
+    page.get_by_label("Titel").fill("Umgestaltung Marktplatz")
+    page.get_by_label("Handlungsfeld").select_option(str(field.pk))
+    page.get_by_label("Federführende Kommune").select_option(str(hallenbeck.pk))
+    page.get_by_label("Beginn").fill("2025")
+    page.get_by_label(re.compile(r"^Ende")).fill("2026")
+
+    # Two cost lines (the new page offers two empty rows).
+    page.get_by_label("Kostengruppe (Kostenzeile 1)").select_option("9")
+    page.get_by_label("Jahr (Kostenzeile 1)").select_option("2025")
+    page.get_by_label("Gesamtkosten (brutto) (Kostenzeile 1)").fill("100.000,00")
+    page.get_by_label("Kostengruppe (Kostenzeile 2)").select_option("9")
+    page.get_by_label("Jahr (Kostenzeile 2)").select_option("2026")
+    page.get_by_label("Gesamtkosten (brutto) (Kostenzeile 2)").fill("50.000,00")
+    # A third row appears without reloading the page, then is removed again.
+    page.get_by_role("button", name="Kostenzeile hinzufügen").click()
+    third = page.get_by_label("Kostengruppe (Kostenzeile 3)")
+    expect(third).to_be_visible()
+    expect(third).to_be_focused()
+    page.get_by_label("Zeile 3 entfernen").check()
+    expect(third).to_be_hidden()
+
+    # One financing module: LZ at the municipality's rate (70 %).
+    page.get_by_label("Programm (Baustein 1)").select_option(str(lz.pk))
+    page.get_by_label("Anteil an den förderfähigen Kosten (%) (Baustein 1)").fill("100")
+    totals = page.locator("#totals")
+    expect(totals.locator("[data-total=gross]")).to_have_text("150.000,00 €")
+    expect(totals.locator("[data-total=grant]")).to_have_text("105.000,00 €")
+    expect(totals.locator("[data-total=municipal_share]")).to_have_text("45.000,00 €")
+
+    page.get_by_role("button", name="Maßnahme speichern").click()
+    expect(page.get_by_text("Die Maßnahme HF1-M01 wurde gespeichert.")).to_be_visible()
+    measure = Measure.objects.get(code="HF1-M01")
+    assert sorted(CostLine.objects.filter(measure=measure).values_list("gross", flat=True)) == [
+        Decimal("50000.00"),
+        Decimal("100000.00"),
+    ]
+
+    page.goto(f"{live_server.url}/konzepte/browsertest/")
+    expect(page.get_by_role("rowheader", name="Umgestaltung Marktplatz")).to_be_visible()
+    expect(page.locator(".totals").get_by_text("105.000,00 €")).to_be_visible()
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors

@@ -1,0 +1,157 @@
+"""Small builder functions for tests: each makes one valid object, with overridable fields.
+
+Counters keep codes unique, so a test can call a builder many times without thinking about it.
+"""
+
+import itertools
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from funding.models import CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
+from measures.models import Measure
+from participation.models import Comment
+from projects.models import (
+    ActionField,
+    Concept,
+    ConceptMembership,
+    ConceptMunicipality,
+    Goal,
+    Municipality,
+    Organisation,
+    Quarter,
+    SwotEntry,
+)
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_user(username: str | None = None, **fields):
+    n = _n()
+    user = get_user_model().objects.create_user(
+        username=username or f"user{n}", password=fields.pop("password", "test-pass-123"), **fields
+    )
+    return user
+
+
+def make_municipality(**fields) -> Municipality:
+    n = _n()
+    fields.setdefault("name", f"Gemeinde {n}")
+    fields.setdefault("ags", f"{5_000_000 + n:08d}")
+    fields.setdefault("population", 10_000)
+    return Municipality.objects.create(**fields)
+
+
+def make_organisation(**fields) -> Organisation:
+    fields.setdefault("name", f"Büro {_n()}")
+    return Organisation.objects.create(**fields)
+
+
+def make_concept(municipalities: list[Municipality] | None = None, **fields) -> Concept:
+    n = _n()
+    fields.setdefault("title", f"IHK Teststadt {n}")
+    fields.setdefault("slug", f"ihk-teststadt-{n}")
+    fields.setdefault("year_from", 2024)
+    fields.setdefault("year_to", 2030)
+    fields.setdefault("published", True)
+    concept = Concept.objects.create(**fields)
+    for index, municipality in enumerate(municipalities or [make_municipality()]):
+        ConceptMunicipality.objects.create(
+            concept=concept,
+            municipality=municipality,
+            role=ConceptMunicipality.Role.LEAD if index == 0 else ConceptMunicipality.Role.MEMBER,
+        )
+    return concept
+
+
+def make_quarter(concept: Concept, municipality: Municipality | None = None, **fields) -> Quarter:
+    n = _n()
+    fields.setdefault("code", f"Q{n}")
+    fields.setdefault("name", f"Quartier {n}")
+    municipality = municipality or concept.municipalities.first()
+    return Quarter.objects.create(concept=concept, municipality=municipality, **fields)
+
+
+def make_action_field(concept: Concept, **fields) -> ActionField:
+    n = _n()
+    fields.setdefault("code", f"HF{n}")
+    fields.setdefault("title", f"Handlungsfeld {n}")
+    fields.setdefault("order", n)
+    return ActionField.objects.create(concept=concept, **fields)
+
+
+def make_goal(action_field: ActionField, **fields) -> Goal:
+    n = _n()
+    fields.setdefault("code", f"Z{n}")
+    fields.setdefault("title", f"Ziel {n}")
+    return Goal.objects.create(action_field=action_field, **fields)
+
+
+def make_swot(concept: Concept, **fields) -> SwotEntry:
+    fields.setdefault("kind", SwotEntry.Kind.STRENGTH)
+    fields.setdefault("text", "Gut erreichbare Innenstadt")
+    return SwotEntry.objects.create(concept=concept, **fields)
+
+
+def make_measure(concept: Concept, action_field: ActionField | None = None, **fields) -> Measure:
+    n = _n()
+    fields.setdefault("code", f"M{n}")
+    fields.setdefault("title", f"Maßnahme {n}")
+    fields.setdefault("start_year", concept.year_from)
+    fields.setdefault("end_year", concept.year_to)
+    fields.setdefault("municipality", concept.municipalities.first())
+    action_field = action_field or concept.action_fields.first() or make_action_field(concept)
+    return Measure.objects.create(concept=concept, action_field=action_field, **fields)
+
+
+def make_programme(**fields) -> FundingProgramme:
+    n = _n()
+    fields.setdefault("code", f"P{n}")
+    fields.setdefault("name", f"Programm {n}")
+    fields.setdefault("level", FundingProgramme.Level.STATE)
+    fields.setdefault("default_rate", Decimal("60"))
+    fields.setdefault("max_rate", Decimal("80"))
+    return FundingProgramme.objects.create(**fields)
+
+
+def make_rate(municipality: Municipality, programme: FundingProgramme, year: int, rate: str) -> MunicipalRate:
+    return MunicipalRate.objects.create(
+        municipality=municipality, programme=programme, year=year, rate=Decimal(rate)
+    )
+
+
+def make_cost_line(measure: Measure, **fields) -> CostLine:
+    fields.setdefault("section", 9)
+    fields.setdefault("year", measure.start_year)
+    fields["gross"] = Decimal(str(fields.get("gross", "100000.00")))
+    fields["ineligible"] = Decimal(str(fields.get("ineligible", "0.00")))
+    return CostLine.objects.create(measure=measure, **fields)
+
+
+def make_module(measure: Measure, programme: FundingProgramme | None = None, **fields) -> FinancingModule:
+    year_amounts = fields.pop("year_amounts", None)
+    if programme is not None:
+        fields.setdefault("kind", FinancingModule.Kind.GRANT)
+    for key in ("rate", "amount", "cost_share"):
+        if fields.get(key) is not None:
+            fields[key] = Decimal(str(fields[key]))
+    module = FinancingModule.objects.create(measure=measure, programme=programme, **fields)
+    for year, amount in (year_amounts or {}).items():
+        FinancingYear.objects.create(module=module, year=year, amount=Decimal(str(amount)))
+    return module
+
+
+def make_membership(concept: Concept, user, role: str, municipality: Municipality | None = None):
+    if role == ConceptMembership.Role.REVIEWER and municipality is None:
+        municipality = concept.municipalities.first()
+    return ConceptMembership.objects.create(concept=concept, user=user, role=role, municipality=municipality)
+
+
+def make_comment(measure: Measure, **fields) -> Comment:
+    fields.setdefault("text", "Bitte mehr Bänke aufstellen.")
+    fields.setdefault("status", Comment.Status.PUBLISHED)
+    return Comment.objects.create(measure=measure, **fields)

@@ -1,0 +1,340 @@
+"""The KuF arithmetic, without a database: hand-computed figures and property tests."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funding import kuf
+from funding.kuf import Amounts, CostInput, Label, MeasureInput, ModuleInput
+
+D = Decimal
+HF1 = Label("HF1", "Zentren", 1)
+HF2 = Label("HF2", "Grün", 2)
+HALLENBECK = Label("Hallenbeck", "Hallenbeck")
+RHEINWERTH = Label("Rheinwerth", "Rheinwerth")
+
+
+def measure(code="M1", costs=(), modules=(), action_field=HF1, municipality=HALLENBECK, start=2024):
+    return MeasureInput(
+        id=hash(code) % 10_000,
+        code=code,
+        title=f"Maßnahme {code}",
+        action_field=action_field,
+        municipality=municipality,
+        start_year=start,
+        end_year=2030,
+        costs=tuple(costs),
+        modules=tuple(modules),
+    )
+
+
+def grant(programme, rate, years, share="100"):
+    return ModuleInput(
+        kind=kuf.GRANT, programme=programme, cost_share=D(share), rates_by_year=dict.fromkeys(years, D(rate))
+    )
+
+
+def test_park_financed_by_two_programmes_hand_computed():
+    # Nordpark: EFRE pays 70 % of 40 % of the eligible cost, SZ 70 % of the other 60 %.
+    row = kuf.compute_row(
+        measure(
+            costs=[
+                CostInput(9, 2025, D("500000.00")),
+                CostInput(9, 2026, D("1000000.00"), D("100000.00")),
+            ],
+            modules=[grant("EFRE", "70", [2025, 2026], "40"), grant("SZ", "70", [2025, 2026], "60")],
+        )
+    )
+    y2025, y2026 = row.by_year[2025], row.by_year[2026]
+    assert (y2025.eligible, y2025.grant, y2025.municipal_share, y2025.gap) == (
+        D("500000.00"),
+        D("350000.00"),
+        D("150000.00"),
+        D("0.00"),
+    )
+    assert y2025.grants_by_programme == {"EFRE": D("140000.00"), "SZ": D("210000.00")}
+    assert (y2026.eligible, y2026.grant, y2026.municipal_share) == (
+        D("900000.00"),
+        D("630000.00"),
+        D("370000.00"),
+    )
+    assert row.total.gross == D("1500000.00")
+    assert row.total.ineligible == D("100000.00")
+    assert row.total.eligible == D("1400000.00")
+    assert row.total.grant == D("980000.00")
+    assert row.total.municipal_share == D("520000.00")
+    assert row.total.grants_by_programme == {"EFRE": D("392000.00"), "SZ": D("588000.00")}
+    assert row.programmes == ("EFRE", "SZ")
+    assert row.rates == (D("70"),)
+    assert row.total.rate == D("70.0")
+
+
+def test_rounding_is_half_up_per_cell_and_totals_sum_rounded_cells():
+    # 0,25 € × 50 % = 0,125 € -> 0,13 € (half-up, not banker's 0,12); each year is rounded on its own.
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(11, 2024, D("0.25")), CostInput(11, 2025, D("0.25"))],
+            modules=[grant("LZ", "50", [2024, 2025])],
+        )
+    )
+    assert row.by_year[2024].grant == D("0.13")
+    assert row.total.grant == D("0.26")  # sum of rounded cells, not round(0.25)
+    assert row.total.municipal_share == D("0.24")
+
+
+def test_third_party_at_a_rate_and_half_funded_fund():
+    # Verfügungsfonds: 50 % private money, the other half funded at 70 %.
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(10, 2026, D("60000.00"))],
+            modules=[
+                grant("LZ", "70", [2026], share="50"),
+                ModuleInput(kind=kuf.THIRD_PARTY, label="Private", rates_by_year={2026: D("50")}),
+            ],
+        )
+    )
+    cell = row.by_year[2026]
+    assert (cell.grant, cell.third_party, cell.municipal_share, cell.gap) == (
+        D("21000.00"),
+        D("30000.00"),
+        D("9000.00"),
+        D("0.00"),
+    )
+
+
+def test_fixed_amount_is_spread_pro_rata_to_the_cent():
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, year, D("1000.00")) for year in (2025, 2026, 2027)],
+            modules=[ModuleInput(kind=kuf.THIRD_PARTY, label="Investor", amount=D("100.00"))],
+        )
+    )
+    assert [row.by_year[year].third_party for year in (2025, 2026, 2027)] == [
+        D("33.34"),
+        D("33.33"),
+        D("33.33"),
+    ]
+    assert row.total.third_party == D("100.00")
+
+
+def test_spread_without_weights_falls_into_fallback_year():
+    assert kuf.spread(D("10.00"), {}, 2027) == {2027: D("10.00")}
+    assert kuf.spread(D("10.00"), {2025: D("0")}, 2025) == {2025: D("10.00")}
+
+
+def test_fixed_amounts_by_year_are_taken_as_given():
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, 2025, D("100000.00")), CostInput(9, 2026, D("100000.00"))],
+            modules=[
+                ModuleInput(
+                    kind=kuf.GRANT,
+                    programme="KFW432",
+                    amounts_by_year={2025: D("75000.00"), 2026: D("25000.00")},
+                )
+            ],
+        )
+    )
+    assert row.by_year[2025].grant == D("75000.00")
+    assert row.by_year[2026].municipal_share == D("75000.00")
+
+
+def test_gap_when_municipal_funds_are_fixed_and_too_small():
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, 2025, D("100000.00"))],
+            modules=[
+                grant("LZ", "60", [2025]),
+                ModuleInput(kind=kuf.MUNICIPAL, amounts_by_year={2025: D("30000.00")}),
+            ],
+        )
+    )
+    cell = row.by_year[2025]
+    assert (cell.grant, cell.municipal_share, cell.gap) == (D("60000.00"), D("30000.00"), D("10000.00"))
+
+
+def test_over_financing_shows_as_negative_gap():
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, 2025, D("100000.00"))],
+            modules=[
+                grant("LZ", "60", [2025]),
+                ModuleInput(kind=kuf.THIRD_PARTY, amounts_by_year={2025: D("50000.00")}),
+            ],
+        )
+    )
+    cell = row.by_year[2025]
+    assert (cell.municipal_share, cell.gap) == (D("0.00"), D("-10000.00"))
+
+
+def test_money_in_a_year_without_costs_is_a_gap():
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, 2025, D("100.00"))],
+            modules=[ModuleInput(kind=kuf.THIRD_PARTY, amounts_by_year={2031: D("40.00")})],
+        )
+    )
+    assert row.by_year[2031].gap == D("-40.00")
+    assert row.total.gap == D("-40.00")
+
+
+def test_money_refuses_float():
+    with pytest.raises(TypeError):
+        kuf.money(0.1)
+    assert kuf.money("2.345") == D("2.35")
+    assert kuf.money(D("-2.345")) == D("-2.35")
+
+
+def _two_field_rows():
+    return [
+        kuf.compute_row(
+            measure(
+                "A1",
+                [CostInput(9, 2024, D("100.00")), CostInput(9, 2025, D("50.00"))],
+                [grant("LZ", "60", [2024, 2025])],
+            )
+        ),
+        kuf.compute_row(
+            measure(
+                "B1",
+                [CostInput(7, 2025, D("200.00"))],
+                [grant("SZ", "80", [2025])],
+                action_field=HF2,
+                municipality=RHEINWERTH,
+            )
+        ),
+        kuf.compute_row(measure("A2", [CostInput(9, 2031, D("10.00"))], [], municipality=RHEINWERTH)),
+    ]
+
+
+def test_table_groups_subtotals_years_and_grand_total():
+    table = kuf.build_table(_two_field_rows(), years=range(2024, 2031))
+    assert [group.label.key for group in table.groups] == ["HF1", "HF2"]
+    hf1, hf2 = table.groups
+    assert [row.measure.code for row in hf1.rows] == ["A1", "A2"]
+    assert hf1.total.gross == D("160.00")
+    assert hf1.total.grant == D("90.00")
+    assert hf2.total.grant == D("160.00")
+    # 2031 lies outside the programme years but still gets a column, so columns add up.
+    assert table.years == [*range(2024, 2031), 2031]
+    assert table.by_year[2025].gross == D("250.00")
+    assert sum((cell.gross for cell in table.by_year.values()), D(0)) == table.total.gross == D("360.00")
+    assert table.by_programme == {"LZ": D("90.00"), "SZ": D("160.00")}
+    assert table.by_programme_year["LZ"][2024] == D("60.00")
+    assert table.by_municipality["Rheinwerth"].gross == D("210.00")
+    assert table.by_action_field["HF1"].municipal_share == D("70.00")
+
+
+def test_table_by_municipality_and_by_programme():
+    rows = _two_field_rows()
+    by_municipality = kuf.build_table(rows, years=[2024], group_by=kuf.GROUP_BY_MUNICIPALITY)
+    assert [group.label.key for group in by_municipality.groups] == ["Hallenbeck", "Rheinwerth"]
+    by_programme = kuf.build_table(rows, years=[2024], group_by=kuf.GROUP_BY_PROGRAMME)
+    assert [group.label.key for group in by_programme.groups] == ["LZ", "SZ", ""]
+    with pytest.raises(ValueError):
+        kuf.build_table(rows, years=[2024], group_by="colour")
+
+
+def test_resolve_rate_prefers_explicit_then_municipal_then_default():
+    assert kuf.resolve_rate(explicit=D("50"), municipal=D("70"), default=D("60")) == D("50")
+    assert kuf.resolve_rate(explicit=None, municipal=D("70"), default=D("60")) == D("70")
+    assert kuf.resolve_rate(explicit=None, municipal=None, default=D("60")) == D("60")
+    assert kuf.resolve_rate(explicit=None, municipal=None, default=None) == D("0.00")
+
+
+# --- Property tests -------------------------------------------------------------------------------
+
+YEARS = list(range(2024, 2031))
+cents = st.integers(min_value=0, max_value=500_000_000).map(lambda n: D(n) / 100)
+percent = st.integers(min_value=0, max_value=10_000).map(lambda n: D(n) / 100)
+
+
+@st.composite
+def cost_inputs(draw):
+    gross = draw(cents)
+    ineligible = draw(st.integers(min_value=0, max_value=int(gross * 100)).map(lambda n: D(n) / 100))
+    return CostInput(draw(st.integers(7, 11)), draw(st.sampled_from(YEARS)), gross, ineligible)
+
+
+@st.composite
+def module_inputs(draw):
+    kind = draw(st.sampled_from(kuf.MODULE_KINDS))
+    programme = draw(st.sampled_from(["LZ", "SZ", "EFRE"])) if kind == kuf.GRANT else ""
+    shape = draw(st.sampled_from(["rate", "amount", "years"]))
+    if shape == "rate":
+        return ModuleInput(
+            kind=kind,
+            programme=programme,
+            cost_share=draw(percent),
+            rates_by_year={year: draw(percent) for year in YEARS},
+        )
+    if shape == "amount":
+        return ModuleInput(kind=kind, programme=programme, amount=draw(cents))
+    years = draw(st.lists(st.sampled_from(YEARS), unique=True, max_size=3))
+    return ModuleInput(kind=kind, programme=programme, amounts_by_year={y: draw(cents) for y in years})
+
+
+@st.composite
+def measure_inputs(draw, code):
+    return measure(
+        code=code,
+        costs=draw(st.lists(cost_inputs(), max_size=6)),
+        modules=draw(st.lists(module_inputs(), max_size=3)),
+        action_field=draw(st.sampled_from([HF1, HF2])),
+        municipality=draw(st.sampled_from([HALLENBECK, RHEINWERTH])),
+    )
+
+
+MONEY_FIELDS = ("gross", "ineligible", "eligible", "grant", "third_party", "municipal_share", "gap")
+
+
+def _assert_cell(cell: Amounts):
+    for name in MONEY_FIELDS:
+        value = getattr(cell, name)
+        assert isinstance(value, Decimal), name
+        assert value == value.quantize(D("0.01")), name
+    assert cell.grant + cell.third_party + cell.municipal_share + cell.gap == cell.gross
+    assert cell.eligible == cell.gross - cell.ineligible
+    assert cell.municipal_share >= 0
+    assert sum(cell.grants_by_programme.values(), D(0)) == cell.grant
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=8, unique=True).flatmap(
+        lambda ids: st.tuples(*(measure_inputs(f"M{i}") for i in ids))
+    ),
+    st.sampled_from(kuf.GROUPINGS),
+)
+def test_rows_add_up_to_subtotals_and_totals(measures, group_by):
+    rows = [kuf.compute_row(m) for m in measures]
+    table = kuf.build_table(rows, years=YEARS, group_by=group_by)
+    for row in rows:
+        for cell in row.by_year.values():
+            _assert_cell(cell)
+        _assert_cell(row.total)
+        for name in MONEY_FIELDS:
+            assert getattr(row.total, name) == sum((getattr(c, name) for c in row.by_year.values()), D(0))
+    for group in table.groups:
+        _assert_cell(group.total)
+        for name in MONEY_FIELDS:
+            assert getattr(group.total, name) == sum((getattr(r.total, name) for r in group.rows), D(0))
+    _assert_cell(table.total)
+    for name in MONEY_FIELDS:
+        assert getattr(table.total, name) == sum((getattr(g.total, name) for g in table.groups), D(0))
+        assert getattr(table.total, name) == sum((getattr(c, name) for c in table.by_year.values()), D(0))
+        assert getattr(table.total, name) == sum(
+            (getattr(a, name) for a in table.by_municipality.values()), D(0)
+        )
+    assert sum(table.by_programme.values(), D(0)) == table.total.grant
+    assert table.total.gross == sum((money for m in measures for money in (c.gross for c in m.costs)), D(0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(cents, st.dictionaries(st.sampled_from(YEARS), cents, max_size=7))
+def test_spread_adds_up_exactly(total, weights):
+    parts = kuf.spread(total, weights, 2024)
+    assert sum(parts.values(), D(0)) == total
+    assert all(part >= 0 and part == part.quantize(D("0.01")) for part in parts.values())

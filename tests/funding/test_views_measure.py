@@ -1,0 +1,451 @@
+"""The measure editor: profile, cost lines and financing on one page, live totals, conflicts, history."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from funding.models import CostLine, FinancingModule
+from measures.models import Measure
+from projects.models import ConceptMembership
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+Role = ConceptMembership.Role
+
+
+@pytest.fixture
+def setup():
+    hallenbeck = f.make_municipality(name="Hallenbeck")
+    concept = f.make_concept([hallenbeck], year_from=2024, year_to=2030, published=False)
+    field = f.make_action_field(concept, code="HF1", title="Zentren")
+    goal = f.make_goal(field, code="Z1.1", title="Weniger Leerstand")
+    quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
+    lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
+    f.make_rate(hallenbeck, lz, 2025, "70")
+    f.make_rate(hallenbeck, lz, 2026, "70")
+    editor = f.make_user("planerin")
+    f.make_membership(concept, editor, Role.EDITOR)
+    return {
+        "concept": concept,
+        "field": field,
+        "goal": goal,
+        "quarter": quarter,
+        "lz": lz,
+        "municipality": hallenbeck,
+        "editor": editor,
+    }
+
+
+def profile_data(s, **overrides):
+    data = {
+        "code": "HF1-M01",
+        "title": "Umgestaltung Marktplatz",
+        "action_field": s["field"].pk,
+        "municipality": s["municipality"].pk,
+        "goals": [s["goal"].pk],
+        "quarters": [s["quarter"].pk],
+        "responsible_body": "Stadt Hallenbeck",
+        "climate_relevance": "adaptation",
+        "priority": "1",
+        "status": "planned",
+        "hoai_phase": "2",
+        "start_year": "2025",
+        "end_year": "2026",
+        "description": "Mehr Grün, weniger Asphalt.",
+    }
+    data.update(overrides)
+    return data
+
+
+def rows(prefix, items, initial=0):
+    data = {f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial)}
+    data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+    data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    for index, item in enumerate(items):
+        for key, value in item.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    return data
+
+
+def full_post(s, costs=None, modules=None, **profile):
+    costs = (
+        costs
+        if costs is not None
+        else [
+            {"section": "9", "year": "2025", "gross": "100.000,00", "ineligible": "0"},
+            {"section": "9", "year": "2026", "gross": "50.000,50", "ineligible": "0,50"},
+        ]
+    )
+    modules = (
+        modules
+        if modules is not None
+        else [{"kind": "grant", "programme": str(s["lz"].pk), "cost_share": "100"}]
+    )
+    return {**profile_data(s, **profile), **rows("costs", costs), **rows("modules", modules)}
+
+
+def create_url(s):
+    return reverse("funding:measure_create", args=[s["concept"].slug])
+
+
+def test_editor_creates_a_measure_with_costs_and_financing(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    response = client.post(create_url(s), full_post(s))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    measure = Measure.objects.get(code="HF1-M01")
+    assert list(measure.goals.all()) == [s["goal"]]
+    assert measure.cost_lines.count() == 2
+    assert measure.cost_lines.get(year=2026).ineligible == Decimal("0.50")
+    module = measure.financing_modules.get()
+    assert module.programme == s["lz"] and module.rate is None
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "150.000,50 €" in body  # gross
+    assert "105.000,00 €" in body  # grant: 70 % of 150.000,00 eligible
+    assert "45.000,50 €" in body  # municipal share
+    # The new measure is on the (internal) measure list and on the concept page.
+    assert "HF1-M01" in client.get(reverse("funding:measure_list", args=[s["concept"].slug])).content.decode()
+    assert "Umgestaltung Marktplatz" in client.get(s["concept"].get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"costs": [{"section": "9", "year": "2025", "gross": "-5,00", "ineligible": "0"}]}, "nicht negativ"),
+        ({"start_year": "2027", "end_year": "2025"}, "Das Ende darf nicht vor dem Beginn liegen."),
+        ({"action_field": "999999"}, "Dieses Handlungsfeld gibt es in diesem Konzept nicht."),
+        (
+            {"costs": [{"section": "9", "year": "2025", "gross": "10", "ineligible": "20"}]},
+            "nicht übersteigen",
+        ),
+        (
+            {"costs": [{"section": "9", "year": "2029", "gross": "10", "ineligible": "0"}]},
+            "außerhalb des Zeitraums",
+        ),
+        ({"costs": [{"section": "9", "year": "2025", "gross": "viel", "ineligible": "0"}]}, "Zahl"),
+        (
+            {"modules": [{"kind": "grant", "programme": "", "rate": "60"}]},
+            "braucht ein Förderprogramm",
+        ),
+        (
+            {"modules": [{"kind": "grant", "programme": "LZ", "cost_share": "100", "rate": "95"}]},
+            "Höchstfördersatz",
+        ),
+        (
+            {
+                "modules": [
+                    {"kind": "grant", "programme": "LZ", "cost_share": "60"},
+                    {"kind": "grant", "programme": "LZ", "cost_share": "50"},
+                ]
+            },
+            "doppelt gefördert",
+        ),
+        ({"code": ""}, "Dieses Feld ist zwingend erforderlich."),
+    ],
+)
+def test_bad_input_is_shown_in_german_and_nothing_is_saved(client, setup, change, message):
+    s = setup
+    client.force_login(s["editor"])
+    for module in change.get("modules", []):
+        if module.get("programme") == "LZ":
+            module["programme"] = str(s["lz"].pk)
+    costs, modules = change.pop("costs", None), change.pop("modules", None)
+    response = client.post(create_url(s), full_post(s, costs=costs, modules=modules, **change))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert message in body
+    assert "Es wurde nichts gespeichert." in body
+    assert not Measure.objects.exists()
+    assert not CostLine.objects.exists()
+    assert not FinancingModule.objects.exists()
+
+
+def _png(size=(50, 40), exif_gps=False) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    buffer = BytesIO()
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x8825] = {1: "N", 2: (51.0, 27.0, 0.0)}  # GPS IFD
+        exif[0x010F] = "Kamerahersteller"
+        image.save(buffer, "JPEG", exif=exif)
+    else:
+        image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_image_is_reencoded_downscaled_and_stripped(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    upload = SimpleUploadedFile("foto.jpg", _png((3000, 2000), exif_gps=True), content_type="image/jpeg")
+    data = full_post(s, image_alt="Marktplatz heute")
+    data["image"] = upload
+    response = client.post(create_url(s), data)
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    with Image.open(measure.image.path) as stored:
+        assert max(stored.size) == 1600
+        assert stored.format == "JPEG"
+        assert not stored.getexif()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("brief.pdf", b"%PDF-1.4 not an image", "Bild"),
+        ("bild.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "Bild"),
+    ],
+)
+def test_wrong_image_type_is_refused(client, setup, name, content, message):
+    s = setup
+    client.force_login(s["editor"])
+    data = full_post(s, image_alt="x")
+    data["image"] = SimpleUploadedFile(name, content)
+    body = client.post(create_url(s), data).content.decode()
+    assert message in body and "Es wurde nichts gespeichert." in body
+    assert not Measure.objects.exists()
+
+
+def test_oversized_image_is_refused(client, setup, monkeypatch):
+    s = setup
+    monkeypatch.setattr("measures.images.MAX_UPLOAD_BYTES", 1000)
+    client.force_login(s["editor"])
+    data = full_post(s, image_alt="x")
+    data["image"] = SimpleUploadedFile("gross.png", _png((400, 400)), content_type="image/png")
+    body = client.post(create_url(s), data).content.decode()
+    assert "zu groß" in body
+    assert not Measure.objects.exists()
+
+
+def test_image_needs_alt_text(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    data = full_post(s)
+    data["image"] = SimpleUploadedFile("bild.png", _png(), content_type="image/png")
+    body = client.post(create_url(s), data).content.decode()
+    assert "Alternativtext" in body
+    assert not Measure.objects.exists()
+
+
+def _saved_measure(client, s):
+    client.force_login(s["editor"])
+    client.post(create_url(s), full_post(s))
+    return Measure.objects.get(code="HF1-M01")
+
+
+def _edit_post(measure, s, **profile):
+    lines = list(measure.cost_lines.order_by("year", "section", "pk"))
+    modules = list(measure.financing_modules.order_by("order", "pk"))
+    cost_rows = [
+        {
+            "id": str(line.pk),
+            "measure": str(measure.pk),
+            "section": str(line.section),
+            "year": str(line.year),
+            "gross": str(line.gross),
+            "ineligible": str(line.ineligible),
+        }
+        for line in lines
+    ]
+    module_rows = [
+        {
+            "id": str(m.pk),
+            "measure": str(measure.pk),
+            "kind": m.kind,
+            "programme": str(m.programme_id or ""),
+            "cost_share": str(m.cost_share),
+        }
+        for m in modules
+    ]
+    data = {**profile_data(s, **profile), "version": str(measure.version)}
+    data.update(rows("costs", cost_rows, initial=len(cost_rows)))
+    data.update(rows("modules", module_rows, initial=len(module_rows)))
+    return data
+
+
+def test_second_save_gets_a_conflict_and_keeps_its_input(client, setup):
+    s = setup
+    measure = _saved_measure(client, s)
+    url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
+    form_of_a = _edit_post(measure, s, title="Titel von A")
+    form_of_b = _edit_post(measure, s, title="Titel von B")
+    colleague = f.make_user("kollege")
+    f.make_membership(s["concept"], colleague, Role.EDITOR)
+
+    client.force_login(colleague)
+    assert client.post(url, form_of_b).status_code == 302
+
+    client.force_login(s["editor"])
+    response = client.post(url, form_of_a)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Jemand anderes hat diese Maßnahme gespeichert" in body
+    assert "Titel von B" in body  # what changed meanwhile
+    assert 'value="Titel von A"' in body  # the user's input is kept
+    measure.refresh_from_db()
+    assert measure.title == "Titel von B"  # nothing overwritten
+
+    # Saving again (the form now carries the current version) applies A's input deliberately.
+    form_of_a["version"] = str(measure.version)
+    assert client.post(url, form_of_a).status_code == 302
+    measure.refresh_from_db()
+    assert measure.title == "Titel von A"
+
+
+def test_history_lists_who_changed_what_field_by_field(client, setup):
+    s = setup
+    measure = _saved_measure(client, s)
+    url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
+    data = _edit_post(measure, s, title="Neuer Titel")
+    data["costs-0-gross"] = "120.000,00"
+    data["costs-1-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    body = client.get(
+        reverse("funding:measure_history", args=[s["concept"].slug, measure.pk])
+    ).content.decode()
+    assert "planerin" in body
+    assert "Umgestaltung Marktplatz" in body and "Neuer Titel" in body  # old and new title
+    assert "100.000,00" in body and "120.000,00" in body  # old and new gross of the 2025 line
+    assert "Kostenzeile 2026, KG 9 – gelöscht" in body
+    assert "Steckbrief – angelegt" in body
+
+
+def test_adding_a_row_without_javascript_keeps_input_and_saves_nothing(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    data = full_post(s)
+    data["_action"] = "add_cost"
+    response = client.post(create_url(s), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="costs-TOTAL_FORMS" value="3"' in body
+    assert 'value="Umgestaltung Marktplatz"' in body
+    assert "150.000,50 €" in body  # totals recalculated from the input
+    assert not Measure.objects.exists()
+
+
+def test_preview_returns_totals_of_unsaved_input(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    url = reverse("funding:measure_create_preview", args=[s["concept"].slug])
+    data = full_post(
+        s,
+        modules=[
+            {"kind": "grant", "programme": str(s["lz"].pk), "cost_share": "100"},
+            {"kind": "municipal", "programme": "", "cost_share": "100", "amount": "10.000,00"},
+        ],
+    )
+    response = client.post(url, data, headers={"hx-request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.strip().startswith('<section id="totals"')
+    assert "105.000,00 €" in body  # grant
+    assert "35.000,50 €" in body  # gap: 150.000,50 − 105.000 − 10.000 municipal funds
+    assert not Measure.objects.exists()
+
+
+def test_delete_removes_measure_and_keeps_history(client, setup):
+    s = setup
+    measure = _saved_measure(client, s)
+    url = reverse("funding:measure_delete", args=[s["concept"].slug, measure.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not Measure.objects.exists()
+    assert Measure.history.filter(history_type="-").count() == 1
+
+
+def _editor_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_editor_query_count_does_not_grow_with_rows(client, setup):
+    s = setup
+    client.force_login(s["editor"])
+    # Same kinds of rows, few and many: queries must not depend on how many.
+    small = f.make_measure(s["concept"], s["field"], code="S1", municipality=s["municipality"])
+    large = f.make_measure(s["concept"], s["field"], code="L1", municipality=s["municipality"])
+    for measure, years, sections, copies in (
+        (small, [2025], (9,), 1),
+        (large, range(2024, 2031), (7, 9, 11), 6),
+    ):
+        for year in years:
+            for section in sections:
+                f.make_cost_line(measure, year=year, section=section)
+        for _ in range(copies):
+            f.make_module(measure, s["lz"], cost_share="10")
+            f.make_module(
+                measure, kind="third_party", amount=None, year_amounts={2025: "50.00", 2026: "50.00"}
+            )
+    for _ in range(30):
+        f.make_user()
+    slug = s["concept"].slug
+    _editor_queries(client, reverse("funding:measure_edit", args=[slug, small.pk]))  # warm-up
+    assert _editor_queries(client, reverse("funding:measure_edit", args=[slug, small.pk])) == _editor_queries(
+        client, reverse("funding:measure_edit", args=[slug, large.pk])
+    )
+    history_small = _editor_queries(client, reverse("funding:measure_history", args=[slug, small.pk]))
+    history_large = _editor_queries(client, reverse("funding:measure_history", args=[slug, large.pk]))
+    assert history_small == history_large
+    list_url = reverse("funding:measure_list", args=[slug])
+    before = _editor_queries(client, list_url)
+    for i in range(10):
+        m = f.make_measure(s["concept"], s["field"], code=f"X{i}", municipality=s["municipality"])
+        f.make_cost_line(m, year=2025)
+    assert _editor_queries(client, list_url) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "edit_status", "read_status"),
+    [
+        ("anonymous", 302, 302),
+        ("editor", 200, 200),
+        ("other_editor", 404, 404),
+        ("reviewer", 403, 200),
+        ("funder", 403, 200),
+        ("moderator", 403, 200),
+        ("admin", 200, 200),
+    ],
+)
+def test_permissions(client, setup, role, edit_status, read_status):
+    s = setup
+    measure = f.make_measure(s["concept"], s["field"], municipality=s["municipality"])
+    user = None
+    if role == "editor":
+        user = s["editor"]
+    elif role == "other_editor":
+        user = f.make_user()
+        f.make_membership(f.make_concept(), user, Role.EDITOR)
+    elif role in ("reviewer", "funder", "moderator"):
+        user = f.make_user()
+        f.make_membership(s["concept"], user, role)
+    elif role == "admin":
+        user = f.make_user(is_superuser=True, is_staff=True)
+    if user:
+        client.force_login(user)
+    slug = s["concept"].slug
+    for name, args in (
+        ("funding:measure_create", [slug]),
+        ("funding:measure_edit", [slug, measure.pk]),
+        ("funding:measure_delete", [slug, measure.pk]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == edit_status, name
+    for name, args in (
+        ("funding:measure_preview", [slug, measure.pk]),
+        ("funding:measure_delete", [slug, measure.pk]),
+    ):
+        expected = 200 if (name.endswith("preview") and edit_status == 200) else edit_status
+        if name.endswith("delete") and edit_status == 200:
+            continue  # deleting is tested on its own
+        assert client.post(reverse(name, args=args), {}).status_code == expected, name
+    for name, args in (("funding:measure_list", [slug]), ("funding:measure_history", [slug, measure.pk])):
+        assert client.get(reverse(name, args=args)).status_code == read_status, name
+    assert Measure.objects.filter(pk=measure.pk).exists()

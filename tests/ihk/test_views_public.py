@@ -1,0 +1,132 @@
+"""The public pages: the list of published concepts and a concept's overview."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import ConceptMembership
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def build_concept(n_measures: int, **fields):
+    """A concept with two municipalities, quarters, goals, SWOT and ``n_measures`` funded measures."""
+    hallenbeck = f.make_municipality(name="Hallenbeck")
+    rheinwerth = f.make_municipality(name="Rheinwerth")
+    concept = f.make_concept([hallenbeck, rheinwerth], **fields)
+    quarter = f.make_quarter(concept, hallenbeck)
+    f.make_quarter(concept, rheinwerth)
+    fields_ = [f.make_action_field(concept), f.make_action_field(concept)]
+    for action_field in fields_:
+        f.make_goal(action_field)
+        f.make_swot(concept, action_field=action_field)
+    programme = f.make_programme(code=f"LZ{concept.pk}")
+    f.make_rate(hallenbeck, programme, 2025, "70")
+    for i in range(n_measures):
+        municipality = hallenbeck if i % 2 == 0 else rheinwerth
+        measure = f.make_measure(concept, fields_[i % 2], municipality=municipality)
+        measure.quarters.add(quarter)
+        f.make_cost_line(measure, year=2025, gross="100000.00")
+        f.make_cost_line(measure, year=2026, gross="50000.50", ineligible="0.50")
+        f.make_module(measure, programme)
+        f.make_module(measure, kind="third_party", source="Privat", amount="10000.00")
+    return concept
+
+
+def test_home_lists_published_concepts_only(client):
+    build_concept(2, title="IHK Sichtbar", slug="sichtbar")
+    build_concept(1, title="IHK Entwurf", slug="entwurf", published=False)
+    response = client.get(reverse("site:concept_list"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "IHK Sichtbar" in body
+    assert "IHK Entwurf" not in body
+    assert "300.001,00 €" in body  # 2 measures × (100.000,00 + 50.000,50)
+
+
+def test_concept_page_shows_structure_and_formatted_totals(client):
+    concept = build_concept(2)
+    response = client.get(concept.get_absolute_url())
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Hallenbeck" in body and "Rheinwerth" in body
+    for action_field in concept.action_fields.all():
+        assert action_field.title in body
+        for goal in action_field.goals.all():
+            assert goal.title in body
+    for measure in concept.measures.all():
+        assert measure.title in body
+    # Gross 2 × 150.000,50; Hallenbeck's measure gets 70 % in 2025 from its rate table, 60 % default
+    # otherwise; Rheinwerth's measure gets the 60 % default in both years.
+    assert "300.001,00 €" in body
+    assert "300.000,00 €" in body  # eligible: 0,50 € of each measure is ineligible
+    assert "190.000,00 €" in body  # grants: 70.000 + 30.000 + 60.000 + 30.000
+    assert "20.000,00 €" in body  # third-party money
+    assert "90.001,00 €" in body  # municipal share: 300.001 − 190.000 − 20.000
+
+
+def test_unpublished_concept_is_hidden_but_visible_to_members_and_admin(client, admin_user):
+    concept = build_concept(1, published=False)
+    assert client.get(concept.get_absolute_url()).status_code == 404
+    outsider = f.make_user()
+    client.force_login(outsider)
+    assert client.get(concept.get_absolute_url()).status_code == 404
+    member = f.make_user()
+    f.make_membership(concept, member, ConceptMembership.Role.FUNDER)
+    client.force_login(member)
+    assert client.get(concept.get_absolute_url()).status_code == 200
+    client.force_login(admin_user)
+    assert client.get(concept.get_absolute_url()).status_code == 200
+
+
+def test_unknown_concept_is_404(client):
+    assert client.get(reverse("site:concept_detail", kwargs={"slug": "gibt-es-nicht"})).status_code == 404
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_home_query_count_does_not_grow_with_concepts(client):
+    build_concept(1)
+    small = _count_queries(client, reverse("site:concept_list"))
+    for _ in range(5):
+        build_concept(3)
+    large = _count_queries(client, reverse("site:concept_list"))
+    # Queries: concepts with lead body, measure count and gross subquery (1), participations with
+    # municipalities (1). Anonymous: no session or user query.
+    assert small == large == 2
+
+
+def test_concept_page_query_count_does_not_grow_with_measures(client):
+    small_concept = build_concept(2)
+    large_concept = build_concept(40)
+    small = _count_queries(client, small_concept.get_absolute_url())
+    large = _count_queries(client, large_concept.get_absolute_url())
+    # Queries: concept (1), participations (1), quarters (1), action fields (1), goals (1), SWOT (1),
+    # KuF: measures (1), quarters (1), cost lines (1), modules with programme (1), module years (1),
+    # municipal rates (1).
+    assert small == large == 12
+
+
+def test_pages_have_landmarks_and_language(client):
+    concept = build_concept(1)
+    body = client.get(concept.get_absolute_url()).content.decode()
+    assert '<html lang="de">' in body
+    assert '<main id="main"' in body and "<nav" in body and "<header" in body and "<footer" in body
+    assert 'href="#main"' in body
+    assert "<script" not in body  # nothing inline, nothing external
+    assert 'label for="language-select"' in body
+
+
+def test_pages_switch_to_english(client):
+    concept = build_concept(1)
+    response = client.get(concept.get_absolute_url(), headers={"accept-language": "en"})
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    assert "Total cost" in body

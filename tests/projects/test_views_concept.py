@@ -1,0 +1,248 @@
+"""Creating a concept and editing its basics and municipalities, including the edit conflict."""
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Concept, ConceptMembership, ConceptMunicipality
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+Role = ConceptMembership.Role
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def _edit_url(concept: Concept) -> str:
+    return reverse("projects:concept_edit", kwargs={"slug": concept.slug})
+
+
+def _edit_data(concept: Concept, participations: list[tuple], **changes) -> dict:
+    """The edit form as the browser sends it: the concept's values, ``changes`` and the municipality rows
+    (``(municipality, role)`` or ``(municipality, role, delete)``), plus two empty extra rows."""
+    data = {
+        "title": concept.title,
+        "kind": concept.kind,
+        "summary": concept.summary,
+        "vision": concept.vision,
+        "year_from": concept.year_from,
+        "year_to": concept.year_to,
+        "status": concept.status,
+        "lead_organisation": concept.lead_organisation_id or "",
+        "planning_office": concept.planning_office_id or "",
+        "version": concept.version,
+    }
+    if concept.published:
+        data["published"] = "on"
+    data.update(changes)
+    rows = [*participations, (None, ConceptMunicipality.Role.MEMBER), (None, ConceptMunicipality.Role.MEMBER)]
+    data.update(
+        {
+            "municipalities-TOTAL_FORMS": len(rows),
+            "municipalities-INITIAL_FORMS": len(participations),
+            "municipalities-MIN_NUM_FORMS": 0,
+            "municipalities-MAX_NUM_FORMS": 100,
+        }
+    )
+    for index, (municipality, role, *delete) in enumerate(rows):
+        data[f"municipalities-{index}-municipality"] = municipality.pk if municipality else ""
+        data[f"municipalities-{index}-role"] = role
+        if delete and delete[0]:
+            data[f"municipalities-{index}-DELETE"] = "on"
+    return data
+
+
+@pytest.fixture
+def editor_setup(client):
+    hallenbeck = f.make_municipality(name="Hallenbeck")
+    concept = f.make_concept([hallenbeck], title="IIHK Lippe-Wesseltal", published=False)
+    editor = f.make_user("planerin")
+    f.make_membership(concept, editor, Role.EDITOR)
+    client.force_login(editor)
+    return concept, hallenbeck, editor
+
+
+# --- Create ----------------------------------------------------------------------------------------
+
+
+def test_admin_creates_empty_concept_without_becoming_member(client, admin_user):
+    office = f.make_organisation(name="Stadtplanung Nord")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("projects:concept_create"),
+        {
+            "title": "IHK Innenstadt Rheinwerth",
+            "slug": "ihk-rheinwerth",
+            "kind": "IHK",
+            "year_from": 2025,
+            "year_to": 2032,
+            "lead_organisation": "",
+            "planning_office": office.pk,
+        },
+        follow=True,
+    )
+    concept = Concept.objects.get(slug="ihk-rheinwerth")
+    assert response.redirect_chain[-1][0] == _edit_url(concept)
+    assert "Das Konzept „IHK Innenstadt Rheinwerth“ wurde angelegt." in _messages(response)[0]
+    assert concept.planning_office == office
+    assert not concept.published
+    assert not concept.memberships.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"year_to": 2020}, "year_to", "Das Endjahr darf nicht vor dem Anfangsjahr liegen."),
+        ({"slug": "vergeben"}, "slug", "Der Kurzname „vergeben“ ist schon vergeben."),
+        ({"slug": "new"}, "slug", "Dieser Kurzname ist reserviert."),
+        ({"slug": "mit leerzeichen"}, "slug", "Kürzel"),
+        ({"year_from": 1999}, "year_from", "Bitte ein Jahr ab 2000 angeben."),
+        ({"title": ""}, "title", "Dieses Feld ist zwingend erforderlich."),
+    ],
+)
+def test_concept_create_bad_input(client, admin_user, changes, field, message):
+    f.make_concept(slug="vergeben")
+    client.force_login(admin_user)
+    data = {"title": "Neu", "slug": "neu", "kind": "IHK", "year_from": 2025, "year_to": 2030, **changes}
+    response = client.post(reverse("projects:concept_create"), data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert message in response.content.decode()
+    assert Concept.objects.count() == 1
+
+
+# --- Edit ------------------------------------------------------------------------------------------
+
+
+def test_edit_form_shows_basics_municipalities_and_two_empty_rows(client, editor_setup):
+    concept, _hallenbeck, _editor = editor_setup
+    response = client.get(_edit_url(concept))
+    assert response.status_code == 200
+    assert response.context["section"] == "basics"
+    assert response.context["concept"] == concept
+    formset = response.context["formset"]
+    assert len(formset.forms) == 3  # one municipality + two empty rows for adding without JavaScript
+    body = response.content.decode()
+    assert 'name="version" value="1"' in body
+    assert "Kommune (Zeile 1)" in body  # every input in the table is labelled
+    assert '<caption class="visually-hidden">Beteiligte Kommunen und ihre Rolle</caption>' in body
+
+
+def test_edit_saves_basics_and_adds_municipality(client, editor_setup):
+    concept, hallenbeck, editor = editor_setup
+    rheinwerth = f.make_municipality(name="Rheinwerth")
+    data = _edit_data(
+        concept,
+        [(hallenbeck, "lead")],
+        title="IIHK Lippe-Wesseltal 2030",
+        kind="IIHK",
+        vision="Zwei Städte, ein Fluss.",
+        published="on",
+    )
+    data["municipalities-1-municipality"] = rheinwerth.pk
+    response = client.post(_edit_url(concept), data, follow=True)
+    assert response.redirect_chain == [(_edit_url(concept), 302)]
+    assert _messages(response) == ["Die Stammdaten wurden gespeichert."]
+    concept.refresh_from_db()
+    assert (concept.title, concept.kind, concept.vision, concept.published) == (
+        "IIHK Lippe-Wesseltal 2030",
+        "IIHK",
+        "Zwei Städte, ein Fluss.",
+        True,
+    )
+    assert concept.version == 2
+    assert concept.history.first().history_user == editor
+    assert set(concept.participations.values_list("municipality__name", "role")) == {
+        ("Hallenbeck", "lead"),
+        ("Rheinwerth", "member"),
+    }
+
+
+def test_edit_removes_unused_municipality_and_changes_role(client, editor_setup):
+    concept, hallenbeck, _editor = editor_setup
+    rheinwerth = f.make_municipality(name="Rheinwerth")
+    ConceptMunicipality.objects.create(concept=concept, municipality=rheinwerth)
+    data = _edit_data(concept, [(hallenbeck, "lead", True), (rheinwerth, "lead")])
+    response = client.post(_edit_url(concept), data)
+    assert response.status_code == 302
+    assert list(concept.participations.values_list("municipality__name", "role")) == [("Rheinwerth", "lead")]
+
+
+@pytest.mark.parametrize("used_by", ["quarter", "measure"])
+def test_edit_refuses_to_remove_municipality_in_use(client, editor_setup, used_by):
+    concept, hallenbeck, _editor = editor_setup
+    if used_by == "quarter":
+        f.make_quarter(concept, hallenbeck)
+    else:
+        f.make_measure(concept, municipality=hallenbeck)
+    data = _edit_data(concept, [(hallenbeck, "lead", True)], title="Neuer Titel")
+    response = client.post(_edit_url(concept), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Hallenbeck kann nicht entfernt werden" in body
+    assert "Es wurde nichts gespeichert." in body
+    concept.refresh_from_db()
+    assert concept.title == "IIHK Lippe-Wesseltal" and concept.version == 1
+    assert concept.participations.filter(municipality=hallenbeck).exists()
+    assert response.context["concept"].title == "IIHK Lippe-Wesseltal"  # the page header shows what is stored
+
+
+def test_edit_refuses_municipality_twice_and_end_before_start(client, editor_setup):
+    concept, hallenbeck, _editor = editor_setup
+    data = _edit_data(concept, [(hallenbeck, "lead")], year_from=2030, year_to=2024)
+    data["municipalities-1-municipality"] = hallenbeck.pk
+    response = client.post(_edit_url(concept), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["year_to"] == [
+        "Das Endjahr darf nicht vor dem Anfangsjahr liegen."
+    ]
+    row = response.context["formset"].forms[1]
+    assert row.errors["municipality"] == [
+        "Hallenbeck ist mehrfach eingetragen. Jede Kommune bitte nur einmal."
+    ]
+    assert "Bitte prüfen Sie die markierten Zeilen: 1, 2." in response.content.decode()
+    concept.refresh_from_db()
+    assert (concept.year_from, concept.year_to, concept.version) == (2024, 2030, 1)
+    assert concept.participations.count() == 1
+
+
+def test_edit_conflict_keeps_input_lists_changes_and_applies_on_second_save(client, editor_setup):
+    concept, hallenbeck, _editor = editor_setup
+    # A (the logged-in editor) loads the form at version 1.
+    loaded = client.get(_edit_url(concept)).context["form"]
+    assert loaded.initial["version"] == 1
+    data_a = _edit_data(concept, [(hallenbeck, "lead")], vision="Leitbild von A")
+    # B saves meanwhile.
+    other = f.make_user("kollege")
+    f.make_membership(concept, other, Role.EDITOR)
+    client_b = client.__class__()
+    client_b.force_login(other)
+    assert (
+        client_b.post(
+            _edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], title="Titel von B")
+        ).status_code
+        == 302
+    )
+
+    # A saves: conflict, nothing overwritten, A's input still in the form, B's change listed.
+    response = client.post(_edit_url(concept), data_a)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'class="conflict"' in body
+    assert "kollege hat am" in body
+    changes = [(change.label, change.old, change.new) for change in response.context["conflict"].changes]
+    assert changes == [("Titel", "IIHK Lippe-Wesseltal", "Titel von B")]
+    assert "Titel von B" in body and "Bitte prüfen Sie Ihre Eingaben und speichern Sie erneut." in body
+    assert "Leitbild von A</textarea>" in body
+    assert 'name="version" value="2"' in body
+    concept.refresh_from_db()
+    assert (concept.title, concept.vision, concept.version) == ("Titel von B", "", 2)
+
+    # A saves again (the form now carries version 2): A's input applies.
+    again = dict(data_a, version=2)
+    response = client.post(_edit_url(concept), again)
+    assert response.status_code == 302
+    concept.refresh_from_db()
+    assert (concept.title, concept.vision, concept.version) == ("IIHK Lippe-Wesseltal", "Leitbild von A", 3)
