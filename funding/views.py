@@ -18,13 +18,12 @@ from django.views.generic import TemplateView
 from measures.access import measure_for_user
 from measures.forms import MeasureForm
 from measures.models import Measure
-from projects.access import EDIT, concept_for_user
+from projects.access import EDIT, INTERNAL, concept_for_user
 from projects.locking import EditConflict
 
 from . import selectors, services
 from .forms import CostLines, FinancingModules, programmes_for_editor
 
-INTERNAL = "projects.view_internal"
 ROW_ACTIONS = {"add_cost": "costs", "add_module": "modules"}
 
 

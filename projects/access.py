@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from .models import ActionField, Concept, Goal, Quarter, SwotEntry
 
 VIEW = "projects.view_concept"
+INTERNAL = "projects.view_internal"
 EDIT = "projects.edit_concept"
 
 

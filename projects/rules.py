@@ -11,6 +11,7 @@ Permissions (object: the concept):
 ``projects.edit_concept``      edit texts, structure, measures, costs: editor, admin
 ``projects.manage_roles``      assign people to the concept: admin
 ``projects.add_concept``       create a concept (no object): admin
+``projects.add_municipality``  add a municipality to the shared list (no object): admin, any editor
 ``funding.review_kuf``         comment on and sign off KuF rows of one's municipality: reviewer, admin
 ``participation.moderate``     moderate residents' comments: moderator, admin
 ``ihk.download_reports``       download PDF and Excel reports: funder, editor, reviewer, admin
@@ -24,18 +25,23 @@ from .models import Concept, ConceptMembership
 Role = ConceptMembership.Role
 
 
-def roles_of(user, concept: Concept | None) -> frozenset[str]:
-    """The user's roles in ``concept``. All of a user's memberships are loaded in one query, once per
-    user object (that is, once per request), however many checks a page makes."""
-    if concept is None or not user.is_authenticated:
-        return frozenset()
+def _memberships(user) -> dict[int, set[str]]:
+    """All of a user's roles by concept id, loaded in one query once per user object (that is, once per
+    request), however many checks a page makes."""
     cache = getattr(user, "_ihk_roles", None)
     if cache is None:
         cache = {}
         for concept_id, role in ConceptMembership.objects.filter(user=user).values_list("concept_id", "role"):
             cache.setdefault(concept_id, set()).add(role)
         user._ihk_roles = cache
-    return frozenset(cache.get(concept.pk, ()))
+    return cache
+
+
+def roles_of(user, concept: Concept | None) -> frozenset[str]:
+    """The user's roles in ``concept``."""
+    if concept is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(_memberships(user).get(concept.pk, ()))
 
 
 def reviewer_municipality_ids(user, concept: Concept) -> frozenset[int]:
@@ -67,6 +73,12 @@ def is_member(user, concept: Concept | None) -> bool:
     return bool(roles_of(user, concept))
 
 
+@rules.predicate
+def is_editor_anywhere(user) -> bool:
+    """Edits at least one concept (planning offices add the municipalities they work for)."""
+    return user.is_authenticated and any(Role.EDITOR in roles for roles in _memberships(user).values())
+
+
 is_admin = rules.is_superuser
 is_editor = _has_role(Role.EDITOR)
 is_reviewer = _has_role(Role.REVIEWER)
@@ -78,6 +90,7 @@ rules.add_perm("projects.view_internal", is_member | is_admin)
 rules.add_perm("projects.edit_concept", is_editor | is_admin)
 rules.add_perm("projects.manage_roles", is_admin)
 rules.add_perm("projects.add_concept", is_admin)
+rules.add_perm("projects.add_municipality", is_admin | is_editor_anywhere)
 rules.add_perm("funding.review_kuf", is_reviewer | is_admin)
 rules.add_perm("participation.moderate", is_moderator | is_admin)
 rules.add_perm("ihk.download_reports", is_funder | is_editor | is_reviewer | is_admin)

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
+from .history import HistoryEntry, history_entries
 from .models import ActionField, Concept, ConceptMembership, ConceptMunicipality, Goal, Quarter, SwotEntry
 
 
@@ -75,16 +76,6 @@ def concept_list_for_dashboard(*, user) -> QuerySet[Concept]:
     )
 
 
-def is_editor_anywhere(*, user) -> bool:
-    """Whether ``user`` edits at least one concept (admins: always). One query at most."""
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or ConceptMembership.objects.filter(user=user, role=ConceptMembership.Role.EDITOR).exists()
-    )
-
-
 def quarters_for_editor(*, concept: Concept) -> QuerySet[Quarter]:
     """The concept's quarters in their order, with municipality. One query."""
     return concept.quarters.select_related("municipality").order_by("order", "code")
@@ -140,3 +131,11 @@ def action_field_usage(*, action_field: ActionField) -> dict[str, int]:
 def last_saved(*, instance: Concept):
     """The latest history record of ``instance`` with the person who saved it, or None. One query."""
     return instance.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+
+
+def concept_history(*, concept: Concept) -> list[HistoryEntry]:
+    """Who changed the concept's basics, when, field by field; newest first. Two queries (records with
+    their users, and the names of referenced organisations) however long the history."""
+    records = list(concept.history.select_related("history_user"))
+    entries = history_entries(records, model=Concept, label=lambda record: _("Stammdaten"))
+    return sorted(entries, key=lambda entry: entry.date, reverse=True)

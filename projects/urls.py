@@ -13,6 +13,7 @@ urlpatterns = [
     path("kommunen/new/", views.MunicipalityCreateView.as_view(), name="municipality_create"),
     path("konzepte/new/", views.ConceptCreateView.as_view(), name="concept_create"),
     path(f"{concept}/edit/", views.ConceptUpdateView.as_view(), name="concept_edit"),
+    path(f"{concept}/verlauf/", views.ConceptHistoryView.as_view(), name="concept_history"),
     # Quarters
     path(f"{concept}/quartiere/", views.QuarterListView.as_view(), name="quarter_list"),
     path(f"{concept}/quartiere/new/", views.QuarterCreateView.as_view(), name="quarter_create"),

@@ -8,7 +8,7 @@ JavaScript.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 from . import selectors, services
 from .access import (
     EDIT,
+    INTERNAL,
     action_field_for_user,
     concept_for_user,
     goal_for_user,
@@ -46,6 +47,7 @@ from .models import ConceptMembership
 
 MANAGE_ROLES = "projects.manage_roles"
 ADD_CONCEPT = "projects.add_concept"
+ADD_MUNICIPALITY = "projects.add_municipality"
 
 
 def _list_url(name: str, concept, anchor: str = "") -> str:
@@ -189,7 +191,7 @@ class ConceptDashboardView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             concepts=concepts,
             can_add_concept=user.has_perm(ADD_CONCEPT),
-            can_add_municipality=selectors.is_editor_anywhere(user=user),
+            can_add_municipality=user.has_perm(ADD_MUNICIPALITY),
             **kwargs,
         )
 
@@ -295,17 +297,26 @@ class ConceptUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
         )
 
 
+class ConceptHistoryView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+    """ "Verlauf" of the concept's basics: who changed which text, period or status, and when."""
+
+    template_name = "projects/concept_history.html"
+    section = "history"
+    perm = INTERNAL
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entries=selectors.concept_history(concept=self.concept), **kwargs)
+
+
 # --- Municipalities --------------------------------------------------------------------------------
 
 
-class MunicipalityCreateView(LoginRequiredMixin, UserPassesTestMixin, FormView):
+class MunicipalityCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     """Admins and editors add a municipality missing from the list, then go back where they came from."""
 
+    permission_required = ADD_MUNICIPALITY
     template_name = "projects/municipality_create.html"
     form_class = MunicipalityForm
-
-    def test_func(self) -> bool:
-        return selectors.is_editor_anywhere(user=self.request.user)
 
     def next_url(self) -> str:
         url = self.request.POST.get("next") or self.request.GET.get("next") or ""

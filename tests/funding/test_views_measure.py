@@ -1,5 +1,6 @@
 """The measure editor: profile, cost lines and financing on one page, live totals, conflicts, history."""
 
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -165,6 +166,20 @@ def test_bad_input_is_shown_in_german_and_nothing_is_saved(client, setup, change
     assert not Measure.objects.exists()
     assert not CostLine.objects.exists()
     assert not FinancingModule.objects.exists()
+
+
+def test_errors_are_tied_to_their_inputs_for_screen_readers(client, setup):
+    """An invalid input says so (aria-invalid) and points at its message (aria-describedby)."""
+    s = setup
+    client.force_login(s["editor"])
+    costs = [{"section": "9", "year": "2025", "gross": "-5", "ineligible": "0"}]
+    body = client.post(create_url(s), full_post(s, costs=costs, title="")).content.decode()
+    for auto_id in ("id_title", "id_costs-0-gross"):
+        match = re.search(rf'<(?:input|textarea|select)[^>]*id="{auto_id}"[^>]*>', body)
+        assert match, auto_id
+        assert 'aria-invalid="true"' in match.group(0)
+        assert f'aria-describedby="{auto_id}_error"' in match.group(0)
+        assert f'id="{auto_id}_error"' in body
 
 
 def _png(size=(50, 40), exif_gps=False) -> bytes:

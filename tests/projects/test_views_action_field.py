@@ -145,7 +145,7 @@ def test_edit_refuses_duplicate_goal_code_and_saves_nothing(client, concept):
     assert row.errors["code"] == ["Das Kürzel „Z1“ kommt in diesem Handlungsfeld mehrfach vor."]
     body = response.content.decode()
     assert "Bitte prüfen Sie die markierten Zeilen: 1, 2." in body
-    assert 'id="id_goals-1-code_error1"' in body
+    assert 'id="id_goals-1-code_error"' in body
     action_field.refresh_from_db()
     assert action_field.title == "Alt"
     assert list(action_field.goals.values_list("title", flat=True)) == ["Bleibt"]

@@ -1,6 +1,8 @@
 """Creating a concept and editing its basics and municipalities, including the edit conflict."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Concept, ConceptMembership, ConceptMunicipality
@@ -246,3 +248,38 @@ def test_edit_conflict_keeps_input_lists_changes_and_applies_on_second_save(clie
     assert response.status_code == 302
     concept.refresh_from_db()
     assert (concept.title, concept.vision, concept.version) == ("IIHK Lippe-Wesseltal", "Leitbild von A", 3)
+
+
+def test_concept_history_lists_who_changed_which_text(client, editor_setup):
+    concept, hallenbeck, editor = editor_setup
+    client.post(_edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], vision="Alt und grau."))
+    concept.refresh_from_db()
+    client.post(_edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], vision="Grün am Fluss."))
+    url = reverse("projects:concept_history", kwargs={"slug": concept.slug})
+    response = client.get(url)
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    newest = entries[0]
+    assert newest.user == editor.get_username()
+    assert [(c.label, c.old, c.new) for c in newest.changes] == [
+        ("Leitbild", "Alt und grau.", "Grün am Fluss.")
+    ]
+    body = response.content.decode()
+    assert "Grün am Fluss." in body
+    assert "Alt und grau." in body
+
+
+def test_concept_history_query_count_does_not_grow(client, editor_setup):
+    concept, hallenbeck, _editor = editor_setup
+    url = reverse("projects:concept_history", kwargs={"slug": concept.slug})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for text in ("Eins", "Zwei", "Drei", "Vier"):
+        concept.refresh_from_db()
+        client.post(_edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], vision=text))
+    assert count() == before

@@ -90,9 +90,9 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries):
     # memberships in them (1), the user's roles for the edit permission (1, once for all concepts),
     # the user's and their groups' model permissions for "projects.add_concept" (2, Django's
     # ModelBackend), whether the user edits any concept (1, for "Neue Kommune anlegen").
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
     build(18)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(URL)
     assert len(response.context["concepts"]) == 20

@@ -105,7 +105,7 @@ def test_quarter_bad_input_shows_message_at_field_and_saves_nothing(client, setu
     assert any(message in error for error in errors), errors
     body = response.content.decode()
     assert "Es wurde nichts gespeichert." in body
-    assert f'id="id_{field}_error1"' in body  # shown at the field
+    assert f'id="id_{field}_error"' in body  # shown at the field
     assert Quarter.objects.filter(concept=concept).count() == 1
 
 
