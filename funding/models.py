@@ -60,6 +60,9 @@ class FundingProgramme(models.Model):
             models.CheckConstraint(
                 condition=Q(default_rate__gte=0) & Q(default_rate__lte=F("max_rate")) & Q(max_rate__lte=100),
                 name="programme_rates_0_default_max_100",
+                violation_error_message=_(
+                    "Regelfördersatz und Höchstsatz liegen zwischen 0 und 100 %; der Regelfördersatz darf den Höchstsatz nicht übersteigen."
+                ),
             ),
         ]
 
@@ -93,7 +96,11 @@ class MunicipalRate(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "programme", "year"], name="unique_municipal_rate"
             ),
-            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100), name="municipal_rate_0_100"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100),
+                name="municipal_rate_0_100",
+                violation_error_message=_("Der Fördersatz muss zwischen 0 und 100 % liegen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,13 +126,22 @@ class CostLine(models.Model):
         verbose_name_plural = _("Kostenzeilen")
         ordering = ["measure", "year", "section", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(gross__gte=0), name="cost_gross_non_negative"),
+            models.CheckConstraint(
+                condition=Q(gross__gte=0),
+                name="cost_gross_non_negative",
+                violation_error_message=_("Die Bruttokosten dürfen nicht negativ sein."),
+            ),
             models.CheckConstraint(
                 condition=Q(ineligible__gte=0) & Q(ineligible__lte=F("gross")),
                 name="cost_ineligible_between_0_and_gross",
+                violation_error_message=_(
+                    "Der nicht förderfähige Anteil muss zwischen 0 und den Bruttokosten liegen."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(section__gte=7) & Q(section__lte=11), name="cost_section_7_11"
+                condition=Q(section__gte=7) & Q(section__lte=11),
+                name="cost_section_7_11",
+                violation_error_message=_("Die Kostengruppe muss zwischen 7 und 11 liegen."),
             ),
         ]
 
@@ -199,19 +215,31 @@ class FinancingModule(models.Model):
                 condition=(Q(kind="grant") & Q(programme__isnull=False))
                 | (~Q(kind="grant") & Q(programme__isnull=True)),
                 name="financing_programme_iff_grant",
+                violation_error_message=_(
+                    "Eine Förderung braucht ein Förderprogramm; Eigen- und Drittmittel haben keins."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(rate__isnull=True) | Q(amount__isnull=True), name="financing_rate_xor_amount"
+                condition=Q(rate__isnull=True) | Q(amount__isnull=True),
+                name="financing_rate_xor_amount",
+                violation_error_message=_(
+                    "Geben Sie entweder einen Satz oder einen festen Betrag an, nicht beides."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(rate__isnull=True) | (Q(rate__gte=0) & Q(rate__lte=100)),
                 name="financing_rate_0_100",
+                violation_error_message=_("Der Satz muss zwischen 0 und 100 % liegen."),
             ),
             models.CheckConstraint(
-                condition=Q(cost_share__gte=0) & Q(cost_share__lte=100), name="financing_share_0_100"
+                condition=Q(cost_share__gte=0) & Q(cost_share__lte=100),
+                name="financing_share_0_100",
+                violation_error_message=_("Der Kostenanteil muss zwischen 0 und 100 % liegen."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="financing_amount_non_negative"
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="financing_amount_non_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
             ),
         ]
 
@@ -251,7 +279,11 @@ class FinancingYear(models.Model):
         ordering = ["module", "year"]
         constraints = [
             models.UniqueConstraint(fields=["module", "year"], name="unique_financing_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="financing_year_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="financing_year_amount_non_negative",
+                violation_error_message=_("Der Betrag darf nicht negativ sein."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -287,7 +319,11 @@ class ApprovalNotice(models.Model):
             models.UniqueConstraint(
                 fields=["concept", "reference"], name="unique_notice_reference_per_concept"
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="notice_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="notice_amount_non_negative",
+                violation_error_message=_("Der bewilligte Betrag darf nicht negativ sein."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -123,9 +123,21 @@ class Measure(models.Model):
         ordering = ["concept", "action_field__order", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["concept", "code"], name="unique_measure_code_per_concept"),
-            models.CheckConstraint(condition=Q(start_year__lte=F("end_year")), name="measure_start_lte_end"),
-            models.CheckConstraint(condition=Q(hoai_phase__lte=9), name="measure_hoai_phase_0_9"),
-            models.CheckConstraint(condition=Q(priority__in=[1, 2, 3]), name="measure_priority_1_3"),
+            models.CheckConstraint(
+                condition=Q(start_year__lte=F("end_year")),
+                name="measure_start_lte_end",
+                violation_error_message=_("Das Ende darf nicht vor dem Beginn liegen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hoai_phase__lte=9),
+                name="measure_hoai_phase_0_9",
+                violation_error_message=_("Die Leistungsphase muss zwischen 0 und 9 liegen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=[1, 2, 3]),
+                name="measure_priority_1_3",
+                violation_error_message=_("Die Priorität muss 1, 2 oder 3 sein."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,11 @@ class Municipality(models.Model):
         verbose_name_plural = _("Kommunen")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(ags__regex=r"^[0-9]{8}$"), name="municipality_ags_8_digits"),
+            models.CheckConstraint(
+                condition=Q(ags__regex=r"^[0-9]{8}$"),
+                name="municipality_ags_8_digits",
+                violation_error_message=_("Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,7 +159,11 @@ class Concept(models.Model):
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year_from__lte=F("year_to")), name="concept_year_from_lte_year_to"
+                condition=Q(year_from__lte=F("year_to")),
+                name="concept_year_from_lte_year_to",
+                violation_error_message=_(
+                    "Das Ende des Programmzeitraums darf nicht vor seinem Beginn liegen."
+                ),
             ),
         ]
 
@@ -230,7 +238,9 @@ class Quarter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["concept", "code"], name="unique_quarter_code_per_concept"),
             models.CheckConstraint(
-                condition=Q(area_ha__isnull=True) | Q(area_ha__gte=0), name="quarter_area_non_negative"
+                condition=Q(area_ha__isnull=True) | Q(area_ha__gte=0),
+                name="quarter_area_non_negative",
+                violation_error_message=_("Die Fläche darf nicht negativ sein."),
             ),
         ]
 
@@ -382,6 +392,9 @@ class ConceptMembership(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="reviewer") | Q(municipality__isnull=False),
                 name="reviewer_needs_municipality",
+                violation_error_message=_(
+                    "Wer prüft, braucht eine Kommune, deren KuF-Zeilen er oder sie prüft."
+                ),
             ),
         ]
 

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BaseConstraint, CheckConstraint
 
 from funding.models import CostLine, FinancingModule, FundingProgramme, MunicipalRate
 from tests import factories as f
@@ -66,3 +68,18 @@ def test_financing_module_shapes(measure):
     module = f.make_module(measure, kind="third_party", year_amounts={2025: "10.00"})
     refused(lambda: module.years.create(year=2025, amount=Decimal("1.00")))
     refused(lambda: module.years.create(year=2026, amount=Decimal("-1.00")))
+
+
+def test_constraint_violations_read_as_german_sentences(measure):
+    """The admin validates the database constraints; their messages must say what is wrong."""
+    for model in apps.get_models():
+        if model._meta.app_label not in ("projects", "measures", "funding", "participation"):
+            continue
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, CheckConstraint):
+                message = str(constraint.violation_error_message)
+                assert message != str(BaseConstraint.default_violation_error_message), constraint.name
+    measure.start_year, measure.end_year = 2028, 2026
+    with pytest.raises(ValidationError) as error:
+        measure.full_clean()
+    assert "Das Ende darf nicht vor dem Beginn liegen." in error.value.messages
