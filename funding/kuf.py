@@ -81,6 +81,7 @@ class ModuleInput:
     amount: Decimal | None = None
     amounts_by_year: Mapping[int, Decimal] = field(default_factory=dict)
     max_rate: Decimal | None = None
+    urban_programme: str = ""  # LZ/SZ/WNE for Städtebauförderung: the quarter programme it belongs to
 
     @property
     def is_fixed(self) -> bool:
@@ -89,7 +90,7 @@ class ModuleInput:
 
 @dataclass(frozen=True)
 class MeasureInput:
-    id: int
+    id: int | None  # None for a measure of a frozen version that no longer exists
     code: str
     title: str
     action_field: Label
@@ -97,6 +98,8 @@ class MeasureInput:
     start_year: int
     end_year: int
     quarters: tuple[str, ...] = ()
+    quarter_programmes: tuple[str, ...] = ()  # the urban programmes (LZ/SZ/WNE) of those quarters
+    uid: str = ""  # the measure's stable id: matches rows across versions
     responsible_body: str = ""
     priority: int = 2
     hoai_phase: int = 0

@@ -6,9 +6,11 @@ Depends on ``projects`` and ``measures``. The arithmetic over these rows lives i
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -328,3 +330,171 @@ class ApprovalNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.municipality}, {self.year})"
+
+
+class KufVersion(models.Model):
+    """A frozen state ("Stand") of a concept's KuF, such as "Antrag 2026": the computed rows as they
+    stood when an editor froze them, kept for the application and for comparing with later states.
+
+    Immutable: the rows are written once, when freezing (``funding.services.kuf_version_freeze``); a
+    database trigger refuses any UPDATE of a version or its rows, so later edits to measures, rates or
+    programmes never change what was applied for. Deleting a whole version is possible (admin only).
+    """
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="kuf_versions"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    note = models.TextField(_("Bemerkung"), blank=True)
+    created_at = models.DateTimeField(_("Eingefroren am"), default=timezone.now)
+    # The name as text, not a foreign key: deleting a user must not need to update a frozen version.
+    created_by = models.CharField(_("Eingefroren von"), max_length=150, blank=True)
+    years = models.JSONField(_("Programmjahre"), default=list)
+
+    class Meta:
+        verbose_name = _("KuF-Stand")
+        verbose_name_plural = _("KuF-Stände")
+        ordering = ["concept", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["concept", "name"], name="unique_kuf_version_name_per_concept"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KufVersionRow(models.Model):
+    """One measure of a frozen KuF, with every column as it stood. Money per year is kept in ``by_year``
+    (``{"2025": {"gross": "1000.00", …, "grants": {"LZ": "700.00"}}}``); the totals are the sums of the
+    year cells and are stored as columns for queries and checks."""
+
+    version = models.ForeignKey(
+        KufVersion, verbose_name=_("KuF-Stand"), on_delete=models.CASCADE, related_name="rows"
+    )
+    position = models.PositiveIntegerField(_("Position"))
+    measure_uid = models.UUIDField(_("Stabile Kennung der Maßnahme"))
+    measure_id = models.PositiveIntegerField(_("Maßnahme (ID)"), null=True, blank=True)
+    code = models.CharField(_("Kürzel"), max_length=30)
+    title = models.CharField(_("Titel"), max_length=300)
+    action_field_code = models.CharField(_("Handlungsfeld"), max_length=20)
+    action_field_title = models.CharField(_("Titel des Handlungsfelds"), max_length=200)
+    action_field_order = models.IntegerField(_("Reihenfolge des Handlungsfelds"), default=0)
+    municipality = models.CharField(_("Kommune"), max_length=200)
+    quarters = models.JSONField(_("Quartiere"), default=list)
+    quarter_programmes = models.JSONField(_("Programme der Quartiere"), default=list)
+    sections = models.JSONField(_("Kostengruppen"), default=list)
+    programmes = models.JSONField(_("Programme"), default=list)
+    rates = models.JSONField(_("Fördersätze"), default=list)
+    responsible_body = models.CharField(_("Träger"), max_length=200, blank=True)
+    priority = models.PositiveSmallIntegerField(_("Priorität"))
+    status = models.CharField(_("Status"), max_length=12)
+    hoai_phase = models.PositiveSmallIntegerField(_("Planungsstand"))
+    start_year = models.PositiveSmallIntegerField(_("Beginn"))
+    end_year = models.PositiveSmallIntegerField(_("Ende"))
+    gross = models.DecimalField(_("Gesamtkosten"), **MONEY)
+    eligible = models.DecimalField(_("Zuwendungsfähig"), **MONEY)
+    grant = models.DecimalField(_("Zuwendung"), **MONEY)
+    third_party = models.DecimalField(_("Mittel Dritter"), **MONEY)
+    municipal_share = models.DecimalField(_("Eigenanteil"), **MONEY)
+    gap = models.DecimalField(_("Finanzierungslücke"), **MONEY)
+    by_year = models.JSONField(_("Jahresscheiben"), default=dict)
+    checks = models.JSONField(_("Prüfhinweise"), default=list)
+
+    class Meta:
+        verbose_name = _("Zeile eines KuF-Stands")
+        verbose_name_plural = _("Zeilen eines KuF-Stands")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "measure_uid"], name="unique_measure_per_kuf_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.code}"
+
+
+class KufSignoff(models.Model):
+    """A reviewer's verdict on the KuF rows of one municipality: "geprüft" or "Änderung erbeten" with a
+    reason. Each verdict is a new record (the latest counts), so the sequence stays on file.
+
+    ``fingerprints`` holds a hash of every row the verdict covered. When a row changes afterwards (or
+    rows are added or removed) the verdict no longer matches and the sign-off counts as reset; the KuF
+    page says which rows changed.
+    """
+
+    class State(models.TextChoices):
+        APPROVED = "approved", _("geprüft")
+        CHANGES_REQUESTED = "changes", _("Änderung erbeten")
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="kuf_signoffs"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="kuf_signoffs"
+    )
+    state = models.CharField(_("Ergebnis"), max_length=12, choices=State.choices)
+    reason = models.TextField(_("Begründung"), blank=True)
+    fingerprints = models.JSONField(_("Geprüfte Zeilen"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Geprüft von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="kuf_signoffs",
+    )
+    created_at = models.DateTimeField(_("Geprüft am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Prüfung der KuF")
+        verbose_name_plural = _("Prüfungen der KuF")
+        ordering = ["concept", "municipality__name", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="approved") | ~Q(reason=""),
+                name="kuf_signoff_request_needs_reason",
+                violation_error_message=_("Wer eine Änderung erbittet, muss sie begründen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.get_state_display()}"
+
+
+class KufComment(models.Model):
+    """A comment on one KuF row (a measure) by a reviewer or editor; editors mark it as done."""
+
+    concept = models.ForeignKey(
+        Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="kuf_comments"
+    )
+    measure = models.ForeignKey(
+        Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="kuf_comments"
+    )
+    text = models.TextField(_("Kommentar"), max_length=4000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Verfasst von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="kuf_comments",
+    )
+    created_at = models.DateTimeField(_("Verfasst am"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("Erledigt am"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Erledigt von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("Kommentar zur KuF")
+        verbose_name_plural = _("Kommentare zur KuF")
+        ordering = ["measure", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

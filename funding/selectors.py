@@ -84,6 +84,7 @@ def _module_input(
         amount=amount,
         amounts_by_year=amounts_by_year,
         max_rate=programme.max_rate if programme else None,
+        urban_programme=programme.urban_programme if programme else "",
     )
 
 
@@ -109,6 +110,12 @@ def measure_inputs(
                 start_year=measure.start_year,
                 end_year=measure.end_year,
                 quarters=tuple(quarter.code for quarter in measure.quarters.all()),
+                quarter_programmes=tuple(
+                    dict.fromkeys(
+                        quarter.programme for quarter in measure.quarters.all() if quarter.programme
+                    )
+                ),
+                uid=str(measure.uid),
                 responsible_body=measure.responsible_body,
                 priority=measure.priority,
                 hoai_phase=measure.hoai_phase,
