@@ -23,8 +23,8 @@ from measures.models import Measure
 from projects.history import HistoryEntry, history_entries
 from projects.models import Concept, Goal, Quarter
 
-from . import kuf
-from .models import CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
+from . import checks, kuf
+from .models import ApprovalNotice, CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
 from .services import CostLineData, ModuleData
 
 
@@ -154,6 +154,26 @@ def kuf_rows_for_concept(*, concept: Concept) -> list[kuf.KufRow]:
 def kuf_table_for_concept(*, concept: Concept, group_by: str = kuf.GROUP_BY_ACTION_FIELD) -> kuf.KufTable:
     """The concept's KuF with subtotals and totals (see ``funding.kuf.build_table``). Six queries."""
     return kuf.build_table(kuf_rows_for_concept(concept=concept), years=concept.years, group_by=group_by)
+
+
+def approvals_for_concept(*, concept: Concept) -> dict[tuple[str, str, int], Decimal]:
+    """Approved grants (sum of the approval notices) by (municipality name, programme code, year). One
+    query."""
+    totals = (
+        ApprovalNotice.objects.filter(concept=concept)
+        .order_by()
+        .values_list("municipality__name", "programme__code", "year")
+        .annotate(total=Sum("amount"))
+    )
+    return {(municipality, programme, year): total for municipality, programme, year, total in totals}
+
+
+def kuf_checks_for_rows(*, concept: Concept, rows: list[kuf.KufRow]) -> dict[str, list[checks.Check]]:
+    """The checks of every row (see ``funding.checks``), by measure uid. One query (the approvals);
+    ``rows`` must be all rows of the concept, unfiltered."""
+    return checks.checks_for_rows(
+        rows, concept_years=concept.years, approvals=approvals_for_concept(concept=concept)
+    )
 
 
 # Wide enough for the sum of many 14-digit cost lines.
