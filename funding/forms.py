@@ -10,7 +10,7 @@ from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
 from projects.models import Concept
 
-from .models import CostLine, FinancingModule, FundingProgramme
+from .models import CostLine, FinancingModule, FundingProgramme, KufSignoff
 from .services import CostLineData, ModuleData
 
 
@@ -162,3 +162,21 @@ FinancingModules = inlineformset_factory(
 def programmes_for_editor() -> list[FundingProgramme]:
     """All programmes, loaded once for every module row of the editor."""
     return list(FundingProgramme.objects.order_by("code"))
+
+
+class KufSignoffForm(forms.Form):
+    """A reviewer's verdict; the two submit buttons carry ``state``. ``seen`` is the fingerprint of the
+    rows as the page showed them."""
+
+    state = forms.ChoiceField(choices=KufSignoff.State.choices, label=_("Ergebnis"))
+    reason = forms.CharField(
+        label=_("Begründung (bei „Änderung erbeten“ nötig)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class KufCommentForm(forms.Form):
+    text = forms.CharField(label=_("Kommentar"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))

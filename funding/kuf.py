@@ -25,6 +25,7 @@ Every cell is rounded once; totals are sums of rounded cells, so a printed table
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -369,3 +370,109 @@ def resolve_rate(*, explicit: Decimal | None, municipal: Decimal | None, default
         if candidate is not None:
             return candidate
     return ZERO
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which rows and years of a KuF to show. Empty sets mean "all"; ``text`` matches code, title and
+    responsible body, case-insensitively. Year bounds keep only those year cells; the row totals become
+    the sums of the kept cells, and rows without any kept cell drop out, so filtered totals are the
+    totals of what is shown."""
+
+    municipalities: frozenset[str] = frozenset()  # municipality keys
+    quarters: frozenset[str] = frozenset()  # quarter codes
+    action_fields: frozenset[str] = frozenset()  # action field keys
+    programmes: frozenset[str] = frozenset()  # programme codes
+    priorities: frozenset[int] = frozenset()
+    statuses: frozenset[str] = frozenset()
+    hoai_phases: frozenset[int] = frozenset()
+    year_from: int | None = None
+    year_to: int | None = None
+    text: str = ""
+
+    @property
+    def restricts_years(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+    def keeps_year(self, year: int) -> bool:
+        return (self.year_from is None or year >= self.year_from) and (
+            self.year_to is None or year <= self.year_to
+        )
+
+    def matches(self, measure: MeasureInput, programmes: Iterable[str]) -> bool:
+        text = self.text.strip().casefold()
+        return (
+            (not self.municipalities or measure.municipality.key in self.municipalities)
+            and (not self.quarters or not self.quarters.isdisjoint(measure.quarters))
+            and (not self.action_fields or measure.action_field.key in self.action_fields)
+            and (not self.programmes or not self.programmes.isdisjoint(programmes))
+            and (not self.priorities or measure.priority in self.priorities)
+            and (not self.statuses or measure.status in self.statuses)
+            and (not self.hoai_phases or measure.hoai_phase in self.hoai_phases)
+            and (
+                not text
+                or text in measure.code.casefold()
+                or text in measure.title.casefold()
+                or text in measure.responsible_body.casefold()
+            )
+        )
+
+
+def select_rows(rows: Iterable[KufRow], row_filter: RowFilter) -> list[KufRow]:
+    """The rows ``row_filter`` keeps, with their year cells cut to its year range (see ``RowFilter``)."""
+    selected = []
+    for row in rows:
+        if not row_filter.matches(row.measure, row.programmes):
+            continue
+        if not row_filter.restricts_years:
+            selected.append(row)
+            continue
+        by_year = {year: cell for year, cell in row.by_year.items() if row_filter.keeps_year(year)}
+        if not by_year:
+            continue
+        selected.append(
+            KufRow(
+                measure=row.measure,
+                by_year=by_year,
+                total=Amounts.sum(by_year.values()),
+                programmes=row.programmes,
+                rates=row.rates,
+                sections=row.sections,
+            )
+        )
+    return selected
+
+
+def fingerprint(row: KufRow) -> str:
+    """A short hash of everything a reviewer sees in a row: profile columns and every money cell. Equal
+    fingerprints mean the row shows exactly the same; a sign-off stores them to notice later changes."""
+    measure = row.measure
+    parts = [
+        measure.code,
+        measure.title,
+        measure.action_field.key,
+        measure.municipality.key,
+        ",".join(measure.quarters),
+        measure.responsible_body,
+        str(measure.priority),
+        str(measure.hoai_phase),
+        measure.status,
+        f"{measure.start_year}-{measure.end_year}",
+        ",".join(row.programmes),
+        ",".join(str(rate) for rate in row.rates),
+        ",".join(str(section) for section in row.sections),
+    ]
+    for year in sorted(row.by_year):
+        cell = row.by_year[year]
+        grants = ",".join(f"{code}={value}" for code, value in sorted(cell.grants_by_programme.items()))
+        parts.append(
+            f"{year}:{cell.gross}|{cell.ineligible}|{cell.grant}|{cell.third_party}|"
+            f"{cell.municipal_share}|{cell.gap}|{grants}"
+        )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def fingerprint_all(rows: Iterable[KufRow]) -> str:
+    """One hash over several rows (order-independent): what a reviewer saw when loading the page."""
+    combined = "".join(sorted(f"{row.measure.uid}:{fingerprint(row)}" for row in rows))
+    return hashlib.sha256(combined.encode()).hexdigest()[:16]

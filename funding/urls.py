@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import kuf_views, version_views, views
 
 app_name = "funding"
 
@@ -32,4 +32,28 @@ urlpatterns = [
         views.MeasureDeleteView.as_view(),
         name="measure_delete",
     ),
+    # The KuF and its review
+    path("konzepte/<slug:slug>/kuf/", kuf_views.KufTableView.as_view(), name="kuf_table"),
+    path(
+        "konzepte/<slug:slug>/kuf/pruefung/<int:municipality_pk>/",
+        kuf_views.KufSignoffView.as_view(),
+        name="kuf_signoff",
+    ),
+    path(
+        "konzepte/<slug:slug>/kuf/zeilen/<int:pk>/kommentare/",
+        kuf_views.KufRowCommentsView.as_view(),
+        name="kuf_row_comments",
+    ),
+    path(
+        "konzepte/<slug:slug>/kuf/kommentare/<int:pk>/erledigt/",
+        kuf_views.KufCommentResolveView.as_view(),
+        name="kuf_comment_resolve",
+    ),
+    # Frozen KuF versions and their comparison
+    path(
+        "konzepte/<slug:slug>/kuf/staende/",
+        version_views.KufVersionListView.as_view(),
+        name="kuf_version_list",
+    ),
+    path("konzepte/<slug:slug>/kuf/vergleich/", version_views.KufCompareView.as_view(), name="kuf_compare"),
 ]

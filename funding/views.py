@@ -152,6 +152,7 @@ class MeasureEditorView(LoginRequiredMixin, View):
         if valid:
             errors = services.financing_errors(modules=modules.rows())
         if valid and not errors:
+            before = {measure.municipality_id} if measure else set()  # a move concerns both
             try:
                 saved = services.measure_save(
                     concept=concept,
@@ -174,8 +175,26 @@ class MeasureEditorView(LoginRequiredMixin, View):
                 messages.success(
                     request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": saved.code}
                 )
+                announce_review_resets(request, concept, before | {saved.municipality_id})
                 return HttpResponseRedirect(reverse("funding:measure_edit", args=[concept.slug, saved.pk]))
         return self.render_page(concept, measure, profile, costs, modules, extra_errors=errors)
+
+
+def announce_review_resets(request, concept, municipality_ids: set[int]) -> None:
+    """Tell the editor when a change has reset a municipality's KuF sign-off."""
+    for review in selectors.kuf_reviews_reset(concept=concept, municipality_ids=municipality_ids):
+        messages.warning(
+            request,
+            _(
+                "Die Prüfung der KuF von %(municipality)s („%(result)s“) ist zurückgesetzt, weil sich "
+                "diese Zeilen geändert haben: %(codes)s. Die Kommune muss erneut prüfen."
+            )
+            % {
+                "municipality": review.municipality.name,
+                "result": review.signoff.get_state_display(),
+                "codes": ", ".join(review.changed),
+            },
+        )
 
 
 def _fill(form) -> bool:
@@ -250,4 +269,5 @@ class MeasureDeleteView(LoginRequiredMixin, TemplateView):
         concept, measure = measure_for_user(request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"])
         services.measure_delete(measure=measure, user=request.user)
         messages.success(request, _("Die Maßnahme %(code)s wurde gelöscht.") % {"code": measure.code})
+        announce_review_resets(request, concept, {measure.municipality_id})
         return HttpResponseRedirect(reverse("funding:measure_list", args=[concept.slug]))

@@ -2,6 +2,7 @@
 
 Roles are per concept (``ConceptMembership``); superusers are admins everywhere. Every view reaches these
 through an access helper (``projects/access.py`` and the ``access.py`` of each app), never directly.
+The KuF review permissions live in ``funding/rules.py``.
 
 Permissions (object: the concept):
 
@@ -12,7 +13,6 @@ Permissions (object: the concept):
 ``projects.manage_roles``      assign people to the concept: admin
 ``projects.add_concept``       create a concept (no object): admin
 ``projects.add_municipality``  add a municipality to the shared list (no object): admin, any editor
-``funding.review_kuf``         comment on and sign off KuF rows of one's municipality: reviewer, admin
 ``participation.moderate``     moderate residents' comments: moderator, admin
 ``ihk.download_reports``       download PDF and Excel reports: funder, editor, reviewer, admin
 =============================  =====================================================================
@@ -25,16 +25,26 @@ from .models import Concept, ConceptMembership
 Role = ConceptMembership.Role
 
 
+def _load(user) -> None:
+    """All of a user's roles, loaded in one query once per user object (that is, once per request),
+    however many checks a page makes: ``_ihk_roles`` maps concept id to roles, ``_ihk_reviews`` concept
+    id to the ids of the municipalities the user reviews there."""
+    roles: dict[int, set[str]] = {}
+    reviews: dict[int, set[int]] = {}
+    memberships = ConceptMembership.objects.filter(user=user).values_list(
+        "concept_id", "role", "municipality_id"
+    )
+    for concept_id, role, municipality_id in memberships:
+        roles.setdefault(concept_id, set()).add(role)
+        if role == Role.REVIEWER and municipality_id:
+            reviews.setdefault(concept_id, set()).add(municipality_id)
+    user._ihk_roles, user._ihk_reviews = roles, reviews
+
+
 def _memberships(user) -> dict[int, set[str]]:
-    """All of a user's roles by concept id, loaded in one query once per user object (that is, once per
-    request), however many checks a page makes."""
-    cache = getattr(user, "_ihk_roles", None)
-    if cache is None:
-        cache = {}
-        for concept_id, role in ConceptMembership.objects.filter(user=user).values_list("concept_id", "role"):
-            cache.setdefault(concept_id, set()).add(role)
-        user._ihk_roles = cache
-    return cache
+    if getattr(user, "_ihk_roles", None) is None:
+        _load(user)
+    return user._ihk_roles
 
 
 def roles_of(user, concept: Concept | None) -> frozenset[str]:
@@ -48,11 +58,8 @@ def reviewer_municipality_ids(user, concept: Concept) -> frozenset[int]:
     """Municipalities whose KuF rows the user reviews in ``concept``."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(
-        ConceptMembership.objects.filter(user=user, concept=concept, role=Role.REVIEWER).values_list(
-            "municipality_id", flat=True
-        )
-    )
+    _memberships(user)
+    return frozenset(user._ihk_reviews.get(concept.pk, ()))
 
 
 def _has_role(*wanted: str):
@@ -91,6 +98,5 @@ rules.add_perm("projects.edit_concept", is_editor | is_admin)
 rules.add_perm("projects.manage_roles", is_admin)
 rules.add_perm("projects.add_concept", is_admin)
 rules.add_perm("projects.add_municipality", is_admin | is_editor_anywhere)
-rules.add_perm("funding.review_kuf", is_reviewer | is_admin)
 rules.add_perm("participation.moderate", is_moderator | is_admin)
 rules.add_perm("ihk.download_reports", is_funder | is_editor | is_reviewer | is_admin)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from funding.models import KufComment
 from projects.models import ConceptMembership
 from tests import factories as f
 
@@ -37,6 +38,8 @@ ANYBODY = "anybody"  # logging out: everybody ends up on the home page
 ADD_CONCEPT = "add_concept"  # admin
 ADD_MUNICIPALITY = "add_municipality"  # admins and editors of any concept
 ANONYMOUS_ONLY = "anonymous_only"  # the login page: logged-in users are sent on
+REVIEW = "review"  # funding.review_municipality: the reviewer of that municipality, admin
+COMMENT = "comment"  # funding.comment_row: reviewer of the row's municipality, editor, admin
 
 ALLOWED = {
     INTERNAL: MEMBERS,
@@ -44,6 +47,8 @@ ALLOWED = {
     MANAGE: {"admin"},
     ADD_CONCEPT: {"admin"},
     ADD_MUNICIPALITY: {"editor", "other_editor", "admin"},
+    REVIEW: {"reviewer", "admin"},
+    COMMENT: {"reviewer", "editor", "admin"},
 }
 
 
@@ -107,6 +112,27 @@ MATRIX = [
     Row("funding:measure_preview", EDIT, key="measure", method="post", get_status=302),
     Row("funding:measure_history", INTERNAL, key="measure"),
     Row("funding:measure_delete", EDIT, key="measure"),
+    # The KuF and its review
+    Row("funding:kuf_table", INTERNAL),
+    Row(
+        "funding:kuf_signoff",
+        REVIEW,
+        key="municipality",
+        method="post",
+        data=(("state", "approved"), ("seen", "x")),
+        ok=302,
+    ),
+    Row("funding:kuf_row_comments", INTERNAL, key="measure"),
+    Row(
+        "funding:kuf_row_comments",
+        COMMENT,
+        key="measure",
+        method="post",
+        data=(("text", "Bitte prüfen."),),
+        ok=302,
+        get_status=200,
+    ),
+    Row("funding:kuf_comment_resolve", EDIT, key="kuf_comment", method="post", ok=302),
 ]
 
 
@@ -137,13 +163,18 @@ def world(request, admin_user):
     for role in (Role.EDITOR, Role.REVIEWER, Role.FUNDER, Role.MODERATOR):
         users[role.value] = f.make_user()
         memberships[role.value] = f.make_membership(concept, users[role.value], role)
+    measure = f.make_measure(concept, action_field)
     objects = {
         "quarter": f.make_quarter(concept),
         "action_field": action_field,
         "goal": f.make_goal(action_field),
         "swot_entry": f.make_swot(concept),
         "membership": memberships["funder"],
-        "measure": f.make_measure(concept, action_field),
+        "measure": measure,
+        "municipality": concept.municipalities.first(),
+        "kuf_comment": KufComment.objects.create(
+            concept=concept, measure=measure, text="Stimmt die Summe?", author=admin_user
+        ),
     }
     return concept, objects, users
 
@@ -152,12 +183,14 @@ def _url(row: Row, concept, objects) -> str:
     if row.key == "":
         return reverse(row.name)
     kwargs = {"slug": concept.slug}
-    if row.key:
+    if row.key == "municipality":
+        kwargs["municipality_pk"] = objects[row.key].pk
+    elif row.key:
         kwargs["pk"] = objects[row.key].pk
     return reverse(row.name, kwargs=kwargs)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
+@pytest.mark.parametrize("row", MATRIX, ids=[f"{row.name}-{row.method}" for row in MATRIX])
 def test_permission_matrix(client, world, row):
     concept, objects, users = world
     url = _url(row, concept, objects)
@@ -176,7 +209,9 @@ def test_permission_matrix(client, world, row):
             assert response.url.startswith(reverse("login")), role
 
 
-@pytest.mark.parametrize("row", [row for row in MATRIX if row.method == "post"], ids=lambda row: row.name)
+@pytest.mark.parametrize(
+    "row", [row for row in MATRIX if row.method == "post"], ids=lambda row: f"{row.name}-{row.method}"
+)
 def test_actions_do_nothing_on_get(client, world, row, admin_user):
     concept, objects, _users = world
     client.force_login(admin_user)

@@ -338,3 +338,75 @@ def test_spread_adds_up_exactly(total, weights):
     parts = kuf.spread(total, weights, 2024)
     assert sum(parts.values(), D(0)) == total
     assert all(part >= 0 and part == part.quantize(D("0.01")) for part in parts.values())
+
+
+# --- Filters: what is shown adds up ----------------------------------------------------------------
+
+row_filters = st.builds(
+    kuf.RowFilter,
+    municipalities=st.frozensets(st.sampled_from(["Hallenbeck", "Rheinwerth"])),
+    action_fields=st.frozensets(st.sampled_from(["HF1", "HF2"])),
+    programmes=st.frozensets(st.sampled_from(["LZ", "SZ", "EFRE"])),
+    year_from=st.none() | st.sampled_from(YEARS),
+    year_to=st.none() | st.sampled_from(YEARS),
+    text=st.sampled_from(["", "m1", "MAẞNAHME", "x"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=8, unique=True).flatmap(
+        lambda ids: st.tuples(*(measure_inputs(f"M{i}") for i in ids))
+    ),
+    row_filters,
+    st.sampled_from(kuf.GROUPINGS),
+)
+def test_filtered_totals_are_the_totals_of_what_is_shown(measures, row_filter, group_by):
+    rows = [kuf.compute_row(m) for m in measures]
+    shown = kuf.select_rows(rows, row_filter)
+    years = [year for year in YEARS if row_filter.keeps_year(year)]
+    table = kuf.build_table(shown, years=years, group_by=group_by)
+    for row in shown:
+        m = row.measure
+        assert not row_filter.municipalities or m.municipality.key in row_filter.municipalities
+        assert not row_filter.action_fields or m.action_field.key in row_filter.action_fields
+        assert not row_filter.programmes or set(row.programmes) & row_filter.programmes
+        assert all(row_filter.keeps_year(year) for year in row.by_year)
+        _assert_cell(row.total)
+    # Every shown cell is the original cell: filtering never recomputes money.
+    originals = {row.measure.code: row for row in rows}
+    for row in shown:
+        for year, cell in row.by_year.items():
+            assert cell == originals[row.measure.code].by_year[year]
+    for name in MONEY_FIELDS:
+        shown_sum = sum((getattr(cell, name) for row in shown for cell in row.by_year.values()), D(0))
+        assert getattr(table.total, name) == shown_sum
+        assert getattr(table.total, name) == sum((getattr(c, name) for c in table.by_year.values()), D(0))
+    # Rows left out do match nothing, or have no money in the years kept.
+    kept = {row.measure.code for row in shown}
+    for row in rows:
+        if row.measure.code not in kept:
+            assert not row_filter.matches(row.measure, row.programmes) or not any(
+                row_filter.keeps_year(year) for year in row.by_year
+            )
+
+
+def test_text_filter_matches_code_title_and_body_case_insensitively():
+    rows = [kuf.compute_row(measure(code="HF1-M01")), kuf.compute_row(measure(code="HF2-M07"))]
+    assert [r.measure.code for r in kuf.select_rows(rows, kuf.RowFilter(text="hf2"))] == ["HF2-M07"]
+    assert len(kuf.select_rows(rows, kuf.RowFilter(text="MASSNAHME".replace("SS", "ß")))) == 2
+
+
+def test_fingerprint_changes_with_any_shown_value():
+    costs = [CostInput(9, 2025, D("1000.00"))]
+    base = kuf.compute_row(measure(costs=costs, modules=[grant("LZ", "70", [2025])]))
+    same = kuf.compute_row(measure(costs=costs, modules=[grant("LZ", "70", [2025])]))
+    moved = kuf.compute_row(measure(costs=costs, modules=[grant("LZ", "70", [2025])], action_field=HF2))
+    other_year = kuf.compute_row(
+        measure(costs=[CostInput(9, 2026, D("1000.00"))], modules=[grant("LZ", "70", [2026])])
+    )
+    other_rate = kuf.compute_row(measure(costs=costs, modules=[grant("LZ", "60", [2025])]))
+    assert kuf.fingerprint(base) == kuf.fingerprint(same)
+    prints = {kuf.fingerprint(row) for row in (base, moved, other_year, other_rate)}
+    assert len(prints) == 4
+    assert kuf.fingerprint_all([base, moved]) == kuf.fingerprint_all([moved, base])

@@ -1,0 +1,60 @@
+"""Access helpers for the KuF review: sign-off targets, rows to comment on, comments to resolve.
+
+Like ``projects/access.py``: a helper returns the object or raises (404 when the user may not read the
+concept or the object is not in it, 403 when they may read but not do this).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from measures.access import measure_for_user
+from measures.models import Measure
+from projects.access import INTERNAL, concept_for_user
+from projects.models import Concept, Municipality
+
+from .models import KufComment
+from .rules import ReviewTarget
+
+REVIEW = "funding.review_municipality"
+COMMENT = "funding.comment_row"
+RESOLVE = "funding.resolve_comment"
+FREEZE = "funding.freeze_version"
+
+
+def _deny() -> None:
+    raise PermissionDenied(_("Für diese Aktion fehlt Ihnen die Berechtigung."))
+
+
+def review_target_for_user(user, *, slug: str, municipality_pk: int) -> ReviewTarget:
+    """One municipality's part of the KuF, if ``user`` may sign it off."""
+    concept = concept_for_user(user, slug=slug, perm=INTERNAL)
+    try:
+        municipality = Municipality.objects.get(pk=municipality_pk, participations__concept=concept)
+    except Municipality.DoesNotExist:
+        raise Http404(_("Diese Kommune ist an dem Konzept nicht beteiligt.")) from None
+    target = ReviewTarget(concept=concept, municipality=municipality)
+    if not user.has_perm(REVIEW, target):
+        _deny()
+    return target
+
+
+def row_for_user(user, *, slug: str, pk: int, perm: str = COMMENT) -> tuple[Concept, Measure]:
+    """A KuF row (a measure) if ``user`` may read the concept and holds ``perm`` on the row. With
+    ``perm=None`` reading is enough."""
+    concept, measure = measure_for_user(user, slug=slug, pk=pk, perm=INTERNAL)
+    if perm and not user.has_perm(perm, measure):
+        _deny()
+    return concept, measure
+
+
+def kuf_comment_for_user(user, *, slug: str, pk: int, perm: str = RESOLVE) -> tuple[Concept, KufComment]:
+    concept = concept_for_user(user, slug=slug, perm=INTERNAL)
+    try:
+        comment = KufComment.objects.select_related("measure").get(pk=pk, concept=concept)
+    except KufComment.DoesNotExist:
+        raise Http404(_("Diesen Kommentar gibt es in diesem Konzept nicht.")) from None
+    comment.concept = concept
+    if not user.has_perm(perm, comment):
+        _deny()
+    return concept, comment
