@@ -63,7 +63,7 @@ class FundingProgramme(models.Model):
                 condition=Q(default_rate__gte=0) & Q(default_rate__lte=F("max_rate")) & Q(max_rate__lte=100),
                 name="programme_rates_0_default_max_100",
                 violation_error_message=_(
-                    "Regelfördersatz und Höchstsatz liegen zwischen 0 und 100 %; der Regelfördersatz darf den Höchstsatz nicht übersteigen."
+                    "Regelfördersatz und Höchstsatz liegen zwischen 0 und 100 %%; der Regelfördersatz darf den Höchstsatz nicht übersteigen."
                 ),
             ),
         ]
@@ -101,7 +101,7 @@ class MunicipalRate(models.Model):
             models.CheckConstraint(
                 condition=Q(rate__gte=0) & Q(rate__lte=100),
                 name="municipal_rate_0_100",
-                violation_error_message=_("Der Fördersatz muss zwischen 0 und 100 % liegen."),
+                violation_error_message=_("Der Fördersatz muss zwischen 0 und 100 %% liegen."),
             ),
         ]
 
@@ -231,12 +231,12 @@ class FinancingModule(models.Model):
             models.CheckConstraint(
                 condition=Q(rate__isnull=True) | (Q(rate__gte=0) & Q(rate__lte=100)),
                 name="financing_rate_0_100",
-                violation_error_message=_("Der Satz muss zwischen 0 und 100 % liegen."),
+                violation_error_message=_("Der Satz muss zwischen 0 und 100 %% liegen."),
             ),
             models.CheckConstraint(
                 condition=Q(cost_share__gte=0) & Q(cost_share__lte=100),
                 name="financing_share_0_100",
-                violation_error_message=_("Der Kostenanteil muss zwischen 0 und 100 % liegen."),
+                violation_error_message=_("Der Kostenanteil muss zwischen 0 und 100 %% liegen."),
             ),
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),

@@ -45,12 +45,12 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='financingmodule',
             name='financing_rate_0_100',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__isnull', True), models.Q(('rate__gte', 0), ('rate__lte', 100)), _connector='OR'), name='financing_rate_0_100', violation_error_message='Der Satz muss zwischen 0 und 100 % liegen.'),
+            constraint=models.CheckConstraint(condition=models.Q(('rate__isnull', True), models.Q(('rate__gte', 0), ('rate__lte', 100)), _connector='OR'), name='financing_rate_0_100', violation_error_message='Der Satz muss zwischen 0 und 100 %% liegen.'),
         ),
         migrations.AlterConstraint(
             model_name='financingmodule',
             name='financing_share_0_100',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_share__gte', 0), ('cost_share__lte', 100)), name='financing_share_0_100', violation_error_message='Der Kostenanteil muss zwischen 0 und 100 % liegen.'),
+            constraint=models.CheckConstraint(condition=models.Q(('cost_share__gte', 0), ('cost_share__lte', 100)), name='financing_share_0_100', violation_error_message='Der Kostenanteil muss zwischen 0 und 100 %% liegen.'),
         ),
         migrations.AlterConstraint(
             model_name='financingmodule',
@@ -65,11 +65,11 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='fundingprogramme',
             name='programme_rates_0_default_max_100',
-            constraint=models.CheckConstraint(condition=models.Q(('default_rate__gte', 0), ('default_rate__lte', models.F('max_rate')), ('max_rate__lte', 100)), name='programme_rates_0_default_max_100', violation_error_message='Regelfördersatz und Höchstsatz liegen zwischen 0 und 100 %; der Regelfördersatz darf den Höchstsatz nicht übersteigen.'),
+            constraint=models.CheckConstraint(condition=models.Q(('default_rate__gte', 0), ('default_rate__lte', models.F('max_rate')), ('max_rate__lte', 100)), name='programme_rates_0_default_max_100', violation_error_message='Regelfördersatz und Höchstsatz liegen zwischen 0 und 100 %%; der Regelfördersatz darf den Höchstsatz nicht übersteigen.'),
         ),
         migrations.AlterConstraint(
             model_name='municipalrate',
             name='municipal_rate_0_100',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lte', 100)), name='municipal_rate_0_100', violation_error_message='Der Fördersatz muss zwischen 0 und 100 % liegen.'),
+            constraint=models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lte', 100)), name='municipal_rate_0_100', violation_error_message='Der Fördersatz muss zwischen 0 und 100 %% liegen.'),
         ),
     ]

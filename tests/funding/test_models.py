@@ -79,6 +79,8 @@ def test_constraint_violations_read_as_german_sentences(measure):
             if isinstance(constraint, CheckConstraint):
                 message = str(constraint.violation_error_message)
                 assert message != str(BaseConstraint.default_violation_error_message), constraint.name
+                # Django formats the message with the constraint's name: a bare "%" would crash.
+                assert "%%" not in constraint.get_violation_error_message(), constraint.name
     measure.start_year, measure.end_year = 2028, 2026
     with pytest.raises(ValidationError) as error:
         measure.full_clean()
