@@ -12,14 +12,14 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # Debian packages the app needs at run time: Pango for WeasyPrint (PDF), gettext for translations.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core
 
-.PHONY: run test install system-deps browser-deps migrate demo lint format messages check-deploy clean
+.PHONY: run test install system-deps browser-deps office-deps migrate demo lint format messages check-deploy clean
 
 run: install .env $(MO_FILES)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install .env $(MO_FILES) browser-deps
+test: install .env $(MO_FILES) browser-deps office-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -52,6 +52,21 @@ browser-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Hinweis: ohne /usr/bin/chromium werden die Browsertests übersprungen (sudo apt-get install chromium)."; \
+	  fi; \
+	fi
+
+# The Excel tests recalculate exported workbooks with LibreOffice (headless, no GUI). Installed when run
+# as root (CI); otherwise those tests are skipped with a note, except on CI.
+office-deps:
+	@if ! command -v soffice >/dev/null && ! command -v libreoffice >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installiere LibreOffice Calc für die Excel-Tests"; \
+	    apt-get update -qq; \
+	    pkg=libreoffice-calc-nogui; \
+	    apt-cache policy $$pkg | grep -q 'Candidate: [0-9]' || pkg=libreoffice-calc; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null; \
+	  else \
+	    echo "Hinweis: ohne LibreOffice werden die Neuberechnungstests übersprungen (sudo apt-get install libreoffice-calc-nogui)."; \
 	  fi; \
 	fi
 

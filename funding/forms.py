@@ -10,6 +10,7 @@ from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
 from projects.models import Concept
 
+from .imports import EXTENSIONS, MAX_UPLOAD_BYTES
 from .models import CostLine, FinancingModule, FundingProgramme, KufSignoff
 from .services import CostLineData, ModuleData
 
@@ -180,3 +181,23 @@ class KufSignoffForm(forms.Form):
 
 class KufCommentForm(forms.Form):
     text = forms.CharField(label=_("Kommentar"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ImportUploadForm(forms.Form):
+    """The file of an Excel/CSV import (see ``funding.imports``): .xlsx or .csv, size-limited."""
+
+    file = forms.FileField(
+        label=_("Datei (.xlsx oder .csv)"),
+        help_text=_("Höchstens 5 MB. Spalten wie in der Excel-Ausgabe „Maßnahmenliste“."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(EXTENSIONS):
+            raise forms.ValidationError(_("Bitte eine .xlsx- oder .csv-Datei hochladen."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Die Datei ist größer als %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload

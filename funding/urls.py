@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kuf_views, version_views, views
+from . import import_views, kuf_views, version_views, views
 
 app_name = "funding"
 
@@ -31,6 +31,13 @@ urlpatterns = [
         "konzepte/<slug:slug>/massnahmen/<int:pk>/delete/",
         views.MeasureDeleteView.as_view(),
         name="measure_delete",
+    ),
+    # Excel/CSV import: upload, then preview and confirm
+    path("konzepte/<slug:slug>/import/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path(
+        "konzepte/<slug:slug>/import/vorschau/",
+        import_views.ImportPreviewView.as_view(),
+        name="import_preview",
     ),
     # The KuF and its review
     path("konzepte/<slug:slug>/kuf/", kuf_views.KufTableView.as_view(), name="kuf_table"),

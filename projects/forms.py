@@ -57,12 +57,16 @@ class RowFormSet(forms.BaseFormSet):
             if name not in self._choices:
                 self._choices[name] = list(form.fields[name].choices)
             form.fields[name].choices = self._choices[name]
-        row = _("neue Zeile") if index is None else index + 1
         for name, field in form.fields.items():
-            if name == DELETION_FIELD_NAME:
-                field.label = _("Zeile %(row)s löschen") % {"row": row}
+            if index is None:  # the template row for new rows
+                if name == DELETION_FIELD_NAME:
+                    field.label = _("Neue Zeile löschen")
+                elif not field.widget.is_hidden:
+                    field.label = _("%(label)s (neue Zeile)") % {"label": field.label}
+            elif name == DELETION_FIELD_NAME:
+                field.label = _("Zeile %(row)s löschen") % {"row": index + 1}
             elif not field.widget.is_hidden:
-                field.label = _("%(label)s (Zeile %(row)s)") % {"label": field.label, "row": row}
+                field.label = _("%(label)s (Zeile %(row)s)") % {"label": field.label, "row": index + 1}
 
     def filled_forms(self, *, with_deleted: bool = False) -> list[forms.Form]:
         """The rows the user filled in (valid formset only), without rows marked for deletion unless

@@ -155,3 +155,18 @@ def make_comment(measure: Measure, **fields) -> Comment:
     fields.setdefault("text", "Bitte mehr Bänke aufstellen.")
     fields.setdefault("status", Comment.Status.PUBLISHED)
     return Comment.objects.create(measure=measure, **fields)
+
+
+def make_costed_measures(
+    concept: Concept, count: int, programme: FundingProgramme, **fields
+) -> list[Measure]:
+    """``count`` measures, each with costs in 2025 (100.000 €) and 2026 (50.000 €, 5.000 € of them
+    ineligible) and one grant module of ``programme`` at the municipality's or the default rate."""
+    measures = []
+    for _ in range(count):
+        measure = make_measure(concept, **fields)
+        make_cost_line(measure, year=2025, gross="100000.00")
+        make_cost_line(measure, year=2026, gross="50000.00", ineligible="5000.00")
+        make_module(measure, programme)
+        measures.append(measure)
+    return measures

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from funding.models import KufComment
+from funding.models import KufComment, KufVersion
 from projects.models import ConceptMembership
 from tests import factories as f
 
@@ -40,6 +40,7 @@ ADD_MUNICIPALITY = "add_municipality"  # admins and editors of any concept
 ANONYMOUS_ONLY = "anonymous_only"  # the login page: logged-in users are sent on
 REVIEW = "review"  # funding.review_municipality: the reviewer of that municipality, admin
 COMMENT = "comment"  # funding.comment_row: reviewer of the row's municipality, editor, admin
+DOWNLOAD = "download"  # ihk.download_reports: reviewer, funder, editor, admin
 
 ALLOWED = {
     INTERNAL: MEMBERS,
@@ -49,6 +50,7 @@ ALLOWED = {
     ADD_MUNICIPALITY: {"editor", "other_editor", "admin"},
     REVIEW: {"reviewer", "admin"},
     COMMENT: {"reviewer", "editor", "admin"},
+    DOWNLOAD: {"reviewer", "funder", "editor", "admin"},
 }
 
 
@@ -133,6 +135,21 @@ MATRIX = [
         get_status=200,
     ),
     Row("funding:kuf_comment_resolve", EDIT, key="kuf_comment", method="post", ok=302),
+    # Frozen KuF versions: the list (reading), freezing (POST; without a name the allowed roles get the
+    # form back with the error, so every role can try it), the comparison
+    Row("funding:kuf_version_list", INTERNAL),
+    Row("funding:kuf_version_list", EDIT, method="post", data=(("name", ""),), get_status=200),
+    Row("funding:kuf_compare", INTERNAL),
+    # Excel/CSV import: a POST without a file gets the form back (400); the preview without a pending
+    # file goes back to the upload
+    Row("funding:import_upload", EDIT),
+    Row("funding:import_upload", EDIT, method="post", ok=400, get_status=200),
+    Row("funding:import_preview", EDIT, ok=302),
+    Row("funding:import_preview", EDIT, method="post", ok=302, get_status=302),
+    # Excel downloads (the comparison: the newest version against the current state)
+    Row("reports:kuf_xlsx", DOWNLOAD),
+    Row("reports:kuf_diff_xlsx", DOWNLOAD),
+    Row("reports:measures_xlsx", DOWNLOAD),
 ]
 
 
@@ -175,6 +192,7 @@ def world(request, admin_user):
         "kuf_comment": KufComment.objects.create(
             concept=concept, measure=measure, text="Stimmt die Summe?", author=admin_user
         ),
+        "kuf_version": KufVersion.objects.create(concept=concept, name="Antrag 2026", years=concept.years),
     }
     return concept, objects, users
 

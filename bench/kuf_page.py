@@ -1,0 +1,193 @@
+"""Server time of the KuF page and of comparing two frozen versions, on a large concept.
+
+Run: .venv/bin/python bench/kuf_page.py [--measures N] [--runs N] [--seconds S]
+Builds, in a throw-away SQLite database, a concept with 500 measures × 7 years × 2 financing modules
+(bulk inserts), freezes a version, changes about 50 measures (costs in some years, a move to another
+action field, 10 added, 5 deleted), freezes a second version, then requests the KuF page and the
+comparison of the two versions N times each through Django's test client and prints the medians:
+
+    figure kuf_page_median <ms> ms
+    figure kuf_diff_median <ms> ms
+
+Bounded: at most --runs requests per page and at most --seconds seconds of requesting in all.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+YEARS = range(2024, 2031)
+
+
+def build(measure_count: int):
+    """The concept, its first and second frozen version, and an admin user."""
+    from django.contrib.auth import get_user_model
+
+    from funding import versions
+    from funding.models import CostLine, FinancingModule, FundingProgramme, MunicipalRate
+    from measures.models import Measure
+    from projects.models import ActionField, Concept, ConceptMunicipality, Municipality, Quarter
+
+    admin = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench-pass-123")
+    concept = Concept.objects.create(
+        title="IIHK Bench 2030", slug="iihk-bench", year_from=YEARS[0], year_to=YEARS[-1], published=True
+    )
+    municipalities = [
+        Municipality.objects.create(name=name, ags=f"0599{index:04d}", population=20_000)
+        for index, name in enumerate(("Hallenbeck", "Rheinwerth", "Ostervenne", "Sürenbruch"))
+    ]
+    ConceptMunicipality.objects.bulk_create(
+        ConceptMunicipality(concept=concept, municipality=municipality, role="lead" if i == 0 else "member")
+        for i, municipality in enumerate(municipalities)
+    )
+    fields = ActionField.objects.bulk_create(
+        ActionField(concept=concept, code=f"HF{i}", title=f"Handlungsfeld {i}", order=i) for i in range(1, 7)
+    )
+    quarters = Quarter.objects.bulk_create(
+        Quarter(
+            concept=concept,
+            municipality=municipalities[i % 4],
+            code=f"Q{i}",
+            name=f"Quartier {i}",
+            programme="LZ",
+        )
+        for i in range(1, 9)
+    )
+    lz = FundingProgramme.objects.create(
+        code="LZ",
+        name="Lebendige Zentren",
+        level="state",
+        default_rate=Decimal("60"),
+        max_rate=Decimal("80"),
+        urban_programme="LZ",
+    )
+    efre = FundingProgramme.objects.create(
+        code="EFRE", name="EFRE", level="eu", default_rate=Decimal("70"), max_rate=Decimal("90")
+    )
+    MunicipalRate.objects.bulk_create(
+        MunicipalRate(municipality=municipality, programme=programme, year=year, rate=Decimal("70"))
+        for municipality in municipalities
+        for programme in (lz, efre)
+        for year in YEARS
+    )
+
+    def add_measures(start: int, count: int) -> list:
+        measures = Measure.objects.bulk_create(
+            Measure(
+                concept=concept,
+                code=f"M{number:04d}",
+                title=f"Maßnahme {number}",
+                action_field=fields[number % len(fields)],
+                municipality=municipalities[number % len(municipalities)],
+                start_year=YEARS[0],
+                end_year=YEARS[-1],
+                order=number,
+            )
+            for number in range(start, start + count)
+        )
+        CostLine.objects.bulk_create(
+            CostLine(
+                measure=measure,
+                section=9,
+                year=year,
+                gross=Decimal(10_000 + 1_000 * (index % 50) + 100 * (year - YEARS[0])),
+                ineligible=Decimal(500 if index % 3 == 0 else 0),
+            )
+            for index, measure in enumerate(measures)
+            for year in YEARS
+        )
+        FinancingModule.objects.bulk_create(
+            module
+            for measure in measures
+            for module in (
+                FinancingModule(
+                    measure=measure, kind="grant", programme=lz, cost_share=Decimal("60"), order=1
+                ),
+                FinancingModule(
+                    measure=measure,
+                    kind="grant",
+                    programme=efre,
+                    cost_share=Decimal("40"),
+                    rate=Decimal("80"),
+                    order=2,
+                ),
+            )
+        )
+        Measure.quarters.through.objects.bulk_create(
+            Measure.quarters.through(measure_id=measure.pk, quarter_id=quarters[index % len(quarters)].pk)
+            for index, measure in enumerate(measures)
+        )
+        return measures
+
+    measures = add_measures(1, measure_count)
+    old = versions.kuf_version_freeze(concept=concept, name="Antrag 2025", user=admin)
+
+    # About 50 changes: costs in some years, moves to another action field, 10 added, 5 deleted.
+    for measure in measures[:20]:
+        CostLine.objects.filter(measure=measure, year__in=(2026, 2027)).update(gross=Decimal("99000.00"))
+    for measure in measures[20:35]:
+        Measure.objects.filter(pk=measure.pk).update(action_field=fields[(measures.index(measure) + 1) % 6])
+    Measure.objects.filter(pk__in=[measure.pk for measure in measures[35:40]]).delete()
+    add_measures(measure_count + 1, 10)
+    new = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin)
+    return concept, old, new, admin
+
+
+def median_ms(client, url: str, runs: int, deadline: float) -> float:
+    client.get(url)  # warm-up: template compilation, first connection
+    timings = []
+    for _ in range(runs):
+        if timings and time.monotonic() > deadline:
+            break
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--measures", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="ihk-bench-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
+    os.environ.setdefault("DEBUG", "True")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ihk.settings"
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import NoReverseMatch, reverse
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    concept, old, new, admin = build(args.measures)
+
+    client = Client()
+    client.force_login(admin)
+    deadline = time.monotonic() + args.seconds
+    try:
+        page_url = reverse("funding:kuf_table", args=[concept.slug])
+    except NoReverseMatch:
+        page_url = None  # the KuF page is not there yet: nothing to time
+    if page_url:
+        print(f"figure kuf_page_median {median_ms(client, page_url, args.runs, deadline):.0f} ms")
+    compare_url = reverse("funding:kuf_compare", args=[concept.slug]) + f"?alt={old.pk}&neu={new.pk}"
+    print(f"figure kuf_diff_median {median_ms(client, compare_url, args.runs, deadline):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""Frozen KuF versions ("Stände"): the list with the form to freeze the current state, and the comparison
+of two states (a version or the current KuF) with what changed.
+
+Figures come from ``funding/kuf.py`` (live rows), ``funding/versions.py`` (frozen rows) and
+``funding/diff.py`` (the comparison); this module only parses input, checks access and formats.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from measures.models import Measure
+from projects.access import INTERNAL, concept_for_user
+from projects.formatting import format_date, format_eur, format_percent
+
+from . import diff, kuf, selectors, versions
+from .access import FREEZE
+from .models import KufVersion
+
+CURRENT = "aktuell"
+STATUS_LABELS = dict(Measure.Status.choices)
+PRIORITY_LABELS = dict(Measure.Priority.choices)
+HOAI_LABELS = dict(Measure.HoaiPhase.choices)
+EMPTY = "–"
+UNKNOWN_STATE = {"invalid_choice": gettext_lazy("Diesen Stand gibt es in diesem Konzept nicht.")}
+
+
+class KufVersionForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name des Stands"),
+        max_length=100,
+        help_text=gettext_lazy("Zum Beispiel „Antrag 2026“ oder „Stand 01.09.2025“."),
+        error_messages={"required": gettext_lazy("Bitte geben Sie dem Stand einen Namen.")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Bemerkung"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _version_label(version: KufVersion) -> str:
+    return f"{version.name} ({format_date(timezone.localtime(version.created_at).date())})"
+
+
+class KufCompareForm(forms.Form):
+    """Which two states to compare: a version's pk or ``CURRENT`` on each side."""
+
+    alt = forms.ChoiceField(label=gettext_lazy("Alter Stand"), error_messages=UNKNOWN_STATE)
+    neu = forms.ChoiceField(label=gettext_lazy("Neuer Stand"), error_messages=UNKNOWN_STATE)
+
+    def __init__(self, *args, versions: list[KufVersion], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(CURRENT, _("Aktueller Stand")), *((str(v.pk), _version_label(v)) for v in versions)]
+        for name in ("alt", "neu"):
+            self.fields[name].choices = choices
+
+
+class KufVersionListView(LoginRequiredMixin, TemplateView):
+    """The concept's frozen versions for everyone working on it; editors freeze the current state here
+    (POST)."""
+
+    template_name = "funding/kuf_version_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        concept = kwargs.pop("concept", None) or concept_for_user(
+            user, slug=self.kwargs["slug"], perm=INTERNAL
+        )
+        can_freeze = user.has_perm(FREEZE, concept)
+        if can_freeze:
+            kwargs.setdefault("form", KufVersionForm())
+        return super().get_context_data(
+            concept=concept,
+            versions=list(versions.kuf_versions_for_concept(concept=concept)),
+            can_freeze=can_freeze,
+            section="kuf",
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=FREEZE)
+        form = KufVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                version = versions.kuf_version_freeze(
+                    concept=concept,
+                    name=form.cleaned_data["name"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Der Stand „%(name)s“ ist eingefroren. Er bleibt unverändert, auch wenn sich "
+                        "Maßnahmen später ändern."
+                    )
+                    % {"name": version.name},
+                )
+                return redirect("funding:kuf_version_list", slug=concept.slug)
+        return self.render_to_response(self.get_context_data(concept=concept, form=form))
+
+
+# --- The comparison ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Triple:
+    """One money figure in both states, formatted: old, new and the signed difference."""
+
+    old: str
+    new: str
+    diff: str
+    changed: bool
+
+
+def _triple(change: diff.Change) -> Triple:
+    return Triple(
+        old=format_eur(change.old),
+        new=format_eur(change.new),
+        diff=diff.format_eur_signed(change.diff),
+        changed=change.changed,
+    )
+
+
+@dataclass
+class MoneyRow:
+    """A line of a comparison table: a label (year, action field) with gross and grant in both states."""
+
+    label: str
+    gross: Triple
+    grant: Triple
+
+
+def _money_row(label: str, money: diff.MoneyDiff) -> MoneyRow:
+    return MoneyRow(label=label, gross=_triple(money.gross), grant=_triple(money.grant))
+
+
+@dataclass
+class FieldRow:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class MeasureView:
+    """A measure of the comparison, formatted. ``fields`` and ``years`` only for changed measures."""
+
+    item: diff.MeasureDiff
+    code: str
+    title: str
+    action_field: str
+    municipality: str
+    period: str
+    gross: Triple
+    grant: Triple
+    fields: list[FieldRow]
+    years: list[MoneyRow]
+    total: MoneyRow
+
+
+def _joined(values) -> str:
+    return ", ".join(str(value) for value in values) or EMPTY
+
+
+def _profile_text(key: str, row: kuf.KufRow) -> str:
+    """A profile column of a row as the page shows it."""
+    measure = row.measure
+    if key == "action_field":
+        return f"{measure.action_field.key} {measure.action_field.title}"
+    if key == "municipality":
+        return measure.municipality.title
+    if key in ("quarters", "sections", "programmes"):
+        values = {"quarters": measure.quarters, "sections": row.sections, "programmes": row.programmes}[key]
+        return _joined(values)
+    if key == "rates":
+        return _joined(format_percent(rate) for rate in row.rates)
+    if key == "priority":
+        return str(PRIORITY_LABELS.get(measure.priority, measure.priority))
+    if key == "status":
+        return str(STATUS_LABELS.get(measure.status, measure.status))
+    if key == "hoai_phase":
+        return str(HOAI_LABELS.get(measure.hoai_phase, measure.hoai_phase))
+    if key == "period":
+        return f"{measure.start_year}–{measure.end_year}"
+    return str(getattr(measure, key)) or EMPTY
+
+
+def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], *, detail: bool) -> MeasureView:
+    row = item.row
+    fields, years = [], []
+    if detail:
+        fields = [
+            FieldRow(
+                label=labels[change.key],
+                old=_profile_text(change.key, item.old),
+                new=_profile_text(change.key, item.new),
+            )
+            for change in item.fields
+        ]
+        years = [_money_row(str(year), money) for year, money in item.years.items()]
+    return MeasureView(
+        item=item,
+        code=row.measure.code,
+        title=row.measure.title,
+        action_field=_profile_text("action_field", row),
+        municipality=row.measure.municipality.title,
+        period=_profile_text("period", row),
+        gross=_triple(item.total.gross),
+        grant=_triple(item.total.grant),
+        fields=fields,
+        years=years,
+        total=_money_row(_("Summe"), item.total),
+    )
+
+
+def present_diff(result: diff.KufDiff) -> dict:
+    """The comparison as formatted rows for the template. No queries."""
+    labels = diff.profile_labels()
+    money_labels = {
+        "gross": _("Gesamtkosten"),
+        "eligible": _("Zuwendungsfähige Kosten"),
+        "grant": _("Zuwendungen"),
+        "municipal_share": _("Eigenanteil"),
+        "third_party": _("Mittel Dritter"),
+    }
+    return {
+        "added": [_measure_view(item, labels, detail=False) for item in result.added],
+        "removed": [_measure_view(item, labels, detail=False) for item in result.removed],
+        "changed": [_measure_view(item, labels, detail=True) for item in result.changed],
+        "unchanged_count": result.counts[diff.UNCHANGED],
+        "action_fields": [
+            _money_row(f"{group.label.key} {group.label.title}", group.total)
+            for group in result.action_fields
+        ],
+        "years": [_money_row(str(year), money) for year, money in result.by_year.items()],
+        "total": _money_row(_("Gesamtsumme"), result.total),
+        "total_figures": [
+            (money_labels[name], _triple(getattr(result.total, name))) for name in diff.MONEY_FIELDS
+        ],
+    }
+
+
+@dataclass
+class Side:
+    """One side of a comparison: a frozen version, or the current state (``version`` None)."""
+
+    label: str
+    version: KufVersion | None
+    rows: list[kuf.KufRow]
+    years: list[int]
+
+
+class KufCompareView(LoginRequiredMixin, TemplateView):
+    """Two states of the KuF side by side: ``?alt=<pk or "aktuell">&neu=<pk or "aktuell">``. Without
+    parameters, the newest version against the current state."""
+
+    template_name = "funding/kuf_compare.html"
+
+    def _side(self, concept, value: str, by_pk: dict[str, KufVersion]) -> Side:
+        if value == CURRENT:
+            return Side(
+                label=_("Aktueller Stand"),
+                version=None,
+                rows=selectors.kuf_rows_for_concept(concept=concept),
+                years=concept.years,
+            )
+        version = by_pk[value]
+        return Side(
+            label=_version_label(version),
+            version=version,
+            rows=versions.kuf_rows_for_version(version=version),
+            years=list(version.years),
+        )
+
+    def get_context_data(self, **kwargs):
+        concept = concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=INTERNAL)
+        version_list = list(KufVersion.objects.filter(concept=concept).order_by("-created_at", "-pk"))
+        context = {"concept": concept, "versions": version_list, "section": "kuf", "form": None}
+        if version_list:
+            data = {"alt": str(version_list[0].pk), "neu": CURRENT}
+            data.update({key: self.request.GET[key] for key in ("alt", "neu") if key in self.request.GET})
+            form = KufCompareForm(data, versions=version_list)
+            context["form"] = form
+            if form.is_valid():
+                by_pk = {str(version.pk): version for version in version_list}
+                old = self._side(concept, form.cleaned_data["alt"], by_pk)
+                new = old if form.cleaned_data["neu"] == form.cleaned_data["alt"] else None
+                new = new or self._side(concept, form.cleaned_data["neu"], by_pk)
+                result = diff.kuf_diff(old=old.rows, new=new.rows, years=sorted({*old.years, *new.years}))
+                context.update(old=old, new=new, result=result, diff=present_diff(result))
+        return super().get_context_data(**context, **kwargs)

@@ -1,0 +1,218 @@
+"""The editor's import pages: upload → preview → confirm, refusals, the session token, permissions."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from funding import import_views
+from funding.models import CostLine
+from ihk.reports import selectors, xlsx
+from measures.models import Measure
+from projects.models import ConceptMembership
+from tests import factories as f
+from tests.excel import kuf_concept, open_workbook
+
+pytestmark = pytest.mark.django_db
+
+Role = ConceptMembership.Role
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def setup(client):
+    concept, _programmes = kuf_concept(2)
+    editor = f.make_user()
+    f.make_membership(concept, editor, Role.EDITOR)
+    client.force_login(editor)
+    return concept, editor
+
+
+def _workbook(concept):
+    return open_workbook(xlsx.measures_xlsx(selectors.measure_list_report(concept=concept)))
+
+
+def _upload(client, concept, workbook, name="Maßnahmen.xlsx"):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX)
+    return client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
+
+
+def _cost_cell(workbook, row=2):
+    return workbook["Kostenzeilen"].cell(row=row, column=5)
+
+
+def test_upload_preview_confirm(client, setup):
+    concept, editor = setup
+    page = client.get(reverse("funding:import_upload", args=[concept.slug]))
+    assert page.status_code == 200
+    assert reverse("reports:measures_xlsx", args=[concept.slug]) in page.content.decode()
+
+    workbook = _workbook(concept)
+    _cost_cell(workbook).value = 7777
+    response = _upload(client, concept, workbook)
+    assert response.status_code == 302
+    preview_url = response.url
+    assert preview_url.startswith(reverse("funding:import_preview", args=[concept.slug]) + "?datei=")
+
+    preview = client.get(preview_url)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "1.005,33 € → 7.777,00 €" in html
+    assert "Änderungen übernehmen" in html
+    context = preview.context
+    assert context["counts"]["changed"] == 1
+
+    token = preview_url.split("datei=")[1]
+    response = client.post(
+        reverse("funding:import_preview", args=[concept.slug]),
+        {"datei": token, "digest": context["plan"].digest, "apply": "1"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("funding:measure_list", args=[concept.slug])
+    line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
+    assert line.gross == 7777
+    assert line.history.latest().history_user == editor
+    # The token is used up: the preview goes back to the upload.
+    again = client.get(preview_url)
+    assert again.status_code == 302 and again.url == reverse("funding:import_upload", args=[concept.slug])
+
+
+def test_errors_are_shown_with_row_and_column_and_no_confirm_button(client, setup):
+    concept, _editor = setup
+    workbook = _workbook(concept)
+    workbook["Maßnahmen"].cell(row=2, column=3).value = "HF9"
+    _cost_cell(workbook, row=3).value = "-5"
+    response = _upload(client, concept, workbook)
+    preview = client.get(response.url)
+    html = preview.content.decode()
+    assert "Unbekanntes Handlungsfeld „HF9“" in html
+    assert "Der Betrag darf nicht negativ sein." in html
+    errors = [(i.sheet, i.row, i.column) for i in preview.context["errors"]]
+    assert errors == [("Maßnahmen", 2, "Handlungsfeld"), ("Kostenzeilen", 3, "Gesamtkosten")]
+    assert "Änderungen übernehmen" not in html
+    # A forged confirmation applies nothing either.
+    before = list(CostLine.objects.values_list("pk", "gross"))
+    token = response.url.split("datei=")[1]
+    forged = client.post(
+        reverse("funding:import_preview", args=[concept.slug]),
+        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
+    )
+    assert forged.status_code == 409
+    assert "Die Datei enthält Fehler; es wurde nichts übernommen." in forged.content.decode()
+    assert list(CostLine.objects.values_list("pk", "gross")) == before
+
+
+def test_a_stale_preview_is_not_applied(client, setup):
+    concept, _editor = setup
+    workbook = _workbook(concept)
+    _cost_cell(workbook).value = 5000
+    response = _upload(client, concept, workbook)
+    preview = client.get(response.url)
+    CostLine.objects.filter(measure__code="M001", year=2025).update(gross=4000)
+    token = response.url.split("datei=")[1]
+    stale = client.post(
+        reverse("funding:import_preview", args=[concept.slug]),
+        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
+    )
+    assert stale.status_code == 409
+    assert "seit der Vorschau geändert" in stale.content.decode()
+    assert "4.000,00 € → 5.000,00 €" in stale.content.decode()  # the new preview
+    assert CostLine.objects.get(measure__code="M001", year=2025).gross == 4000
+
+
+def test_unchanged_file_offers_nothing_to_apply(client, setup):
+    concept, _editor = setup
+    preview = client.get(_upload(client, concept, _workbook(concept)).url)
+    html = preview.content.decode()
+    assert "keine Änderungen" in html
+    assert "Änderungen übernehmen" not in html
+
+
+def test_cancel_drops_the_pending_file(client, setup):
+    concept, _editor = setup
+    response = _upload(client, concept, _workbook(concept))
+    token = response.url.split("datei=")[1]
+    cancelled = client.post(
+        reverse("funding:import_preview", args=[concept.slug]), {"datei": token, "cancel": "1"}
+    )
+    assert cancelled.status_code == 302
+    assert import_views.SESSION_KEY in client.session
+    assert token not in client.session[import_views.SESSION_KEY]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("liste.pdf", b"%PDF", "Bitte eine .xlsx- oder .csv-Datei hochladen."),
+        ("liste.xlsx", b"kein zip", "Die Datei ist keine gültige Excel-Datei (.xlsx)."),
+        ("liste.csv", b"Foo;Bar\n1;2\n", "Die Kopfzeile passt zu keinem bekannten Aufbau."),
+    ],
+)
+def test_bad_files_are_refused_at_the_upload(client, setup, name, content, message):
+    concept, _editor = setup
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert import_views.SESSION_KEY not in client.session
+
+
+def test_too_large_files_are_refused(client, setup, monkeypatch):
+    concept, _editor = setup
+    monkeypatch.setattr("funding.forms.MAX_UPLOAD_BYTES", 10)
+    upload = SimpleUploadedFile("liste.csv", b"Kuerzel;Jahr;Kostengruppe;Gesamtkosten\n")
+    response = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
+    assert response.status_code == 400
+    assert "Die Datei ist größer als" in response.content.decode()
+
+
+def test_csv_upload(client, setup):
+    concept, _editor = setup
+    data = "Kürzel;Jahr;Kostengruppe;Gesamtkosten\r\nM002;2028;9;1.234,56\r\n".encode("cp1252")
+    response = client.post(
+        reverse("funding:import_upload", args=[concept.slug]),
+        {"file": SimpleUploadedFile("kosten.csv", data)},
+    )
+    preview = client.get(response.url)
+    assert preview.context["counts"] == {"new": 1, "changed": 0, "unchanged": 0, "deleted": 3, "error": 0}
+
+
+def test_a_token_belongs_to_its_concept_and_session(client, setup):
+    concept, editor = setup
+    other, _ = kuf_concept(1)
+    f.make_membership(other, editor, Role.EDITOR)
+    token = _upload(client, concept, _workbook(concept)).url.split("datei=")[1]
+    wrong = client.get(reverse("funding:import_preview", args=[other.slug]), {"datei": token})
+    assert wrong.status_code == 302
+    client.logout()
+    colleague = f.make_user()
+    f.make_membership(concept, colleague, Role.EDITOR)
+    client.force_login(colleague)
+    assert (
+        client.get(reverse("funding:import_preview", args=[concept.slug]), {"datei": token}).status_code
+        == 302
+    )
+
+
+def test_only_editors_may_import(client):
+    concept, _programmes = kuf_concept(1)
+    url = reverse("funding:import_upload", args=[concept.slug])
+    for role in (Role.REVIEWER, Role.FUNDER, Role.MODERATOR):
+        user = f.make_user()
+        f.make_membership(concept, user, role)
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {}).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_measure_list_links_to_import_and_export(client, setup):
+    concept, _editor = setup
+    html = client.get(reverse("funding:measure_list", args=[concept.slug])).content.decode()
+    assert reverse("funding:import_upload", args=[concept.slug]) in html
+    assert reverse("reports:measures_xlsx", args=[concept.slug]) in html
+    assert Measure.objects.filter(concept=concept).count() == 2
