@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +24,7 @@ from measures.models import Measure
 from projects.access import EDIT, INTERNAL, concept_for_user
 from projects.formatting import format_eur, format_percent
 
-from . import kuf, selectors, services
+from . import kuf, selectors, services, versions
 from .access import COMMENT, FREEZE, REVIEW, kuf_comment_for_user, review_target_for_user, row_for_user
 from .checks import Check, kind_labels
 from .filters import GROUPINGS, YEAR_VALUES, KufFilterSet
@@ -51,6 +54,66 @@ class RowView:
     rates: str
     status: str
     open_comments: int = 0
+    edit_url: str = ""
+    comments_url: str = ""
+
+    @property
+    def cells_html(self) -> SafeString:
+        """All cells of the row, built here rather than in the template: 500 rows of about 25 cells
+        each made template rendering most of the page's time. Every value is escaped."""
+        measure = self.row.measure
+        code = escape(measure.code)
+        if self.edit_url:
+            code = f'<a href="{escape(self.edit_url)}">{code}</a>'
+        title = [escape(measure.title)]
+        if self.checks:
+            badges = "".join(
+                f'<span class="check__badge check--{escape(kind)}">{escape(label)}</span>'
+                for kind, label, _message in self.checks
+            )
+            title.append(f'<a class="check" href="#hinweise-{escape(measure.uid)}">{badges}</a>')
+        if self.comments_url:
+            if self.open_comments:
+                text = ngettext(
+                    "%(count)s offener Kommentar", "%(count)s offene Kommentare", self.open_comments
+                ) % {"count": self.open_comments}
+            else:
+                text = gettext("Kommentare")
+            hidden = gettext("zu %(code)s") % {"code": measure.code}
+            title.append(
+                f'<a class="kuf-comments" href="{escape(self.comments_url)}">{escape(text)}'
+                f'<span class="visually-hidden"> {escape(hidden)}</span></a>'
+            )
+        place = measure.municipality.title
+        if measure.quarters:
+            place = f"{place} / {', '.join(measure.quarters)}"
+        head = [
+            f'<td class="money">{code}</td>',
+            f'<th scope="row">{" ".join(title)}</th>',
+            _TEXT_TD.format(escape(measure.action_field.key)),
+            _TEXT_TD.format(escape(place)),
+            _TEXT_TD.format(", ".join(str(section) for section in self.row.sections)),
+            _TEXT_TD.format(escape(measure.responsible_body)),
+        ]
+        return mark_safe("".join(head) + self.figures_html)
+
+    @property
+    def figures_html(self) -> str:
+        """The cells from gross cost to status."""
+        measure = self.row.measure
+        money = self.money
+        cells = [
+            *(_MONEY_TD.format(escape(value)) for value in money[:3]),
+            _TEXT_TD.format(escape(self.programmes)),
+            _NUM_TD.format(escape(self.rates)),
+            *(_MONEY_TD.format(escape(value)) for value in money[3:]),
+            *(_MONEY_TD.format(escape(value)) for value in self.years),
+            _TEXT_TD.format(f"P{measure.priority}"),
+            f'<td class="money">{measure.start_year}–{measure.end_year}</td>',
+            _NUM_TD.format(measure.hoai_phase),
+            _TEXT_TD.format(escape(self.status)),
+        ]
+        return mark_safe("".join(cells))
 
 
 @dataclass
@@ -59,6 +122,28 @@ class GroupView:
     rows: list[RowView]
     money: list[str]
     years: list[str]
+
+    @property
+    def figures_html(self) -> SafeString:
+        return totals_html(self.money, self.years)
+
+
+_MONEY_TD = '<td class="num money">{}</td>'
+_NUM_TD = '<td class="num">{}</td>'
+_TEXT_TD = "<td>{}</td>"
+
+
+def totals_html(money: list[str], years: list[str]) -> SafeString:
+    """The money and year cells of a subtotal or total row (programme, rate and the profile columns
+    stay empty)."""
+    cells = [
+        *(_MONEY_TD.format(escape(value)) for value in money[:3]),
+        "<td></td><td></td>",
+        *(_MONEY_TD.format(escape(value)) for value in money[3:]),
+        *(_MONEY_TD.format(escape(value)) for value in years),
+        '<td colspan="4"></td>',
+    ]
+    return mark_safe("".join(cells))
 
 
 def _money_cells(amounts: kuf.Amounts, unit: str) -> list[str]:
@@ -128,19 +213,20 @@ def present_table(
     return groups, _money_cells(table.total, unit), _year_cells(table.by_year, years, unit, year_value)
 
 
-def load_rows(concept, stand: str | None):
-    """Rows, checks, years and version for the current state (``stand`` empty) or a frozen version."""
-    if not stand:
-        rows = selectors.kuf_rows_for_concept(concept=concept)
-        return rows, selectors.kuf_checks_for_rows(concept=concept, rows=rows), concept.years, None
-    from . import versions  # TODO(lead): top-level import once funding/versions.py has landed
+_PK = 987654321
 
-    try:
-        version = KufVersion.objects.get(concept=concept, pk=int(stand))
-    except (ValueError, KufVersion.DoesNotExist):
-        raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht.")) from None
-    rows = versions.kuf_rows_for_version(version=version)
-    return rows, versions.kuf_checks_for_version(version=version), version.years, version
+
+def _link_rows(groups: list[GroupView], concept, *, can_edit: bool) -> None:
+    """Each live row's links to the editor and its comments (URLs reversed once, not per row)."""
+    edit = reverse("funding:measure_edit", args=[concept.slug, _PK])
+    comments = reverse("funding:kuf_row_comments", args=[concept.slug, _PK])
+    for group in groups:
+        for item in group.rows:
+            pk = item.row.measure.id
+            if pk:
+                item.comments_url = comments.replace(f"/{_PK}/", f"/{pk}/")
+                if can_edit:
+                    item.edit_url = edit.replace(f"/{_PK}/", f"/{pk}/")
 
 
 class KufTableView(LoginRequiredMixin, TemplateView):
@@ -154,7 +240,8 @@ class KufTableView(LoginRequiredMixin, TemplateView):
         concept = concept_for_user(user, slug=self.kwargs["slug"], perm=INTERNAL)
         params = self.request.GET.copy()
         stand = params.pop("stand", [""])[-1]
-        rows, checks, years, version = load_rows(concept, stand)
+        source = versions.kuf_source(concept=concept, stand=stand)
+        rows, checks, years, version = source.rows, source.checks, source.years, source.version
         filterset = KufFilterSet(params or None, rows=rows, years=years)
         row_filter = filterset.row_filter()
         options = filterset.options()
@@ -166,6 +253,8 @@ class KufTableView(LoginRequiredMixin, TemplateView):
         groups, total_money, total_years = present_table(
             table, checks=checks, comments=comments, unit=options["unit"], year_value=options["year_value"]
         )
+        if version is None:
+            _link_rows(groups, concept, can_edit=user.has_perm(EDIT, concept))
         reviews = []
         if version is None:
             reviews = selectors.kuf_reviews(concept=concept, rows=rows)
@@ -188,6 +277,7 @@ class KufTableView(LoginRequiredMixin, TemplateView):
             groups=groups,
             total_money=total_money,
             total_years=total_years,
+            total_html=totals_html(total_money, total_years),
             row_count=len(rows),
             shown_count=len(shown),
             shown_checks=shown_checks,

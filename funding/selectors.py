@@ -11,7 +11,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -38,20 +37,15 @@ from .models import (
 from .services import CostLineData, ModuleData
 
 
-def _measures_for_kuf(concept: Concept) -> QuerySet[Measure]:
-    return (
-        Measure.objects.filter(concept=concept)
-        .select_related("action_field", "municipality")
-        .prefetch_related(
-            Prefetch("quarters", queryset=Quarter.objects.order_by("order", "code")),
-            "cost_lines",
-            Prefetch(
-                "financing_modules",
-                queryset=FinancingModule.objects.select_related("programme").prefetch_related("years"),
-            ),
-        )
-        .order_by("action_field__order", "action_field__code", "order", "code")
-    )
+@dataclass(frozen=True)
+class _Programme:
+    """The columns of a funding programme the arithmetic needs (read with the modules, no model)."""
+
+    pk: int
+    code: str
+    default_rate: Decimal
+    max_rate: Decimal
+    urban_programme: str
 
 
 def _rate_table(concept: Concept) -> dict[tuple[int, int, int], Decimal]:
@@ -64,7 +58,7 @@ def _rate_table(concept: Concept) -> dict[tuple[int, int, int], Decimal]:
 def _module_input(
     *,
     kind: str,
-    programme: FundingProgramme | None,
+    programme: FundingProgramme | _Programme | None,
     source: str,
     cost_share: Decimal,
     rate: Decimal | None,
@@ -98,53 +92,144 @@ def _module_input(
     )
 
 
-def measure_inputs(
-    *, measures: Iterable[Measure], rate_table: dict[tuple[int, int, int], Decimal]
-) -> list[kuf.MeasureInput]:
-    """Turn measures loaded by ``_measures_for_kuf`` (prefetched) into plain KuF inputs. No queries."""
-    inputs = []
-    for measure in measures:
-        costs = tuple(
-            kuf.CostInput(section=line.section, year=line.year, gross=line.gross, ineligible=line.ineligible)
-            for line in measure.cost_lines.all()
+def measure_inputs(*, concept: Concept) -> list[kuf.MeasureInput]:
+    """Every measure of ``concept`` as plain KuF input, in KuF order.
+
+    Read with ``values_list`` and grouped by hand: the KuF needs no model instances, and building
+    thousands of them (with prefetch bookkeeping) cost most of the page's time. Queries, however many
+    measures: measures with action field and municipality (1), their quarters (1), cost lines (1),
+    financing modules with programme (1), their per-year amounts (1), rates (1).
+    """
+    measures = list(
+        Measure.objects.filter(concept=concept)
+        .order_by("action_field__order", "action_field__code", "order", "code")
+        .values_list(
+            "pk",
+            "uid",
+            "code",
+            "title",
+            "action_field__code",
+            "action_field__title",
+            "action_field__order",
+            "municipality_id",
+            "municipality__name",
+            "start_year",
+            "end_year",
+            "responsible_body",
+            "priority",
+            "hoai_phase",
+            "status",
         )
-        years = sorted({cost.year for cost in costs})
-        field = measure.action_field
+    )
+    quarters: dict[int, list[tuple[str, str]]] = {}
+    for measure_id, code, programme in (
+        Measure.quarters.through.objects.filter(measure__concept=concept)
+        .order_by("quarter__order", "quarter__code")
+        .values_list("measure_id", "quarter__code", "quarter__programme")
+    ):
+        quarters.setdefault(measure_id, []).append((code, programme))
+    costs: dict[int, list[kuf.CostInput]] = {}
+    for measure_id, section, year, gross, ineligible in (
+        CostLine.objects.filter(measure__concept=concept)
+        .order_by("measure_id", "year", "section", "pk")
+        .values_list("measure_id", "section", "year", "gross", "ineligible")
+    ):
+        costs.setdefault(measure_id, []).append(
+            kuf.CostInput(section=section, year=year, gross=gross, ineligible=ineligible)
+        )
+    year_amounts: dict[int, dict[int, Decimal]] = {}
+    for module_id, year, amount in FinancingYear.objects.filter(module__measure__concept=concept).values_list(
+        "module_id", "year", "amount"
+    ):
+        year_amounts.setdefault(module_id, {})[year] = amount
+    modules: dict[int, list[tuple]] = {}
+    for row in (
+        FinancingModule.objects.filter(measure__concept=concept)
+        .order_by("measure_id", "order", "pk")
+        .values_list(
+            "measure_id",
+            "pk",
+            "kind",
+            "source",
+            "cost_share",
+            "rate",
+            "amount",
+            "programme_id",
+            "programme__code",
+            "programme__default_rate",
+            "programme__max_rate",
+            "programme__urban_programme",
+        )
+    ):
+        modules.setdefault(row[0], []).append(row[1:])
+    rate_table = _rate_table(concept)
+
+    inputs = []
+    for (
+        pk,
+        uid,
+        code,
+        title,
+        field_code,
+        field_title,
+        field_order,
+        municipality_id,
+        municipality_name,
+        start_year,
+        end_year,
+        responsible_body,
+        priority,
+        hoai_phase,
+        status,
+    ) in measures:
+        own_costs = tuple(costs.get(pk, ()))
+        years = sorted({cost.year for cost in own_costs})
+        own_quarters = quarters.get(pk, [])
         inputs.append(
             kuf.MeasureInput(
-                id=measure.pk,
-                code=measure.code,
-                title=measure.title,
-                action_field=kuf.Label(key=field.code, title=field.title, order=field.order),
-                municipality=kuf.Label(key=measure.municipality.name, title=measure.municipality.name),
-                start_year=measure.start_year,
-                end_year=measure.end_year,
-                quarters=tuple(quarter.code for quarter in measure.quarters.all()),
-                quarter_programmes=tuple(
-                    dict.fromkeys(
-                        quarter.programme for quarter in measure.quarters.all() if quarter.programme
-                    )
-                ),
-                uid=str(measure.uid),
-                responsible_body=measure.responsible_body,
-                priority=measure.priority,
-                hoai_phase=measure.hoai_phase,
-                status=measure.status,
-                costs=costs,
+                id=pk,
+                code=code,
+                title=title,
+                action_field=kuf.Label(key=field_code, title=field_title, order=field_order),
+                municipality=kuf.Label(key=municipality_name, title=municipality_name),
+                start_year=start_year,
+                end_year=end_year,
+                quarters=tuple(code for code, _programme in own_quarters),
+                quarter_programmes=tuple(dict.fromkeys(p for _code, p in own_quarters if p)),
+                uid=str(uid),
+                responsible_body=responsible_body,
+                priority=priority,
+                hoai_phase=hoai_phase,
+                status=status,
+                costs=own_costs,
                 modules=tuple(
                     _module_input(
-                        kind=module.kind,
-                        programme=module.programme,
-                        source=module.source,
-                        cost_share=module.cost_share,
-                        rate=module.rate,
-                        amount=module.amount,
-                        amounts_by_year={entry.year: entry.amount for entry in module.years.all()},
-                        municipality_id=measure.municipality_id,
+                        kind=kind,
+                        programme=_Programme(programme_id, p_code, p_default, p_max, p_urban)
+                        if programme_id
+                        else None,
+                        source=source,
+                        cost_share=cost_share,
+                        rate=rate,
+                        amount=amount,
+                        amounts_by_year=year_amounts.get(module_id, {}),
+                        municipality_id=municipality_id,
                         years=years,
                         rate_table=rate_table,
                     )
-                    for module in measure.financing_modules.all()
+                    for (
+                        module_id,
+                        kind,
+                        source,
+                        cost_share,
+                        rate,
+                        amount,
+                        programme_id,
+                        p_code,
+                        p_default,
+                        p_max,
+                        p_urban,
+                    ) in modules.get(pk, ())
                 ),
             )
         )
@@ -157,7 +242,7 @@ def kuf_rows_for_concept(*, concept: Concept) -> list[kuf.KufRow]:
     Queries, however many measures: measures with action field and municipality (1), quarters (1),
     cost lines (1), financing modules with programme (1), their per-year amounts (1), rates (1).
     """
-    inputs = measure_inputs(measures=_measures_for_kuf(concept), rate_table=_rate_table(concept))
+    inputs = measure_inputs(concept=concept)
     return [kuf.compute_row(measure) for measure in inputs]
 
 

@@ -6,12 +6,14 @@ any later UPDATE. Reading a version back gives ``kuf.KufRow`` objects that ``kuf
 and compared by the same code as the current one.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from projects.models import Concept
@@ -247,4 +249,35 @@ def kuf_versions_for_concept(*, concept: Concept) -> QuerySet[KufVersion]:
             grant_total=Coalesce(Sum("rows__grant"), zero, output_field=_TOTAL),
         )
         .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass
+class KufSource:
+    """The rows of a KuF before filtering, with their checks and years, and the version they belong to
+    (``None``: the live state)."""
+
+    rows: list[kuf.KufRow]
+    checks: dict[str, list[Check]]
+    years: list[int]
+    version: KufVersion | None
+
+
+def kuf_source(*, concept: Concept, stand: str = "") -> KufSource:
+    """The live KuF (``stand`` empty) or the frozen version with pk ``stand``; 404 for another
+    concept's or an unknown version. Queries: live 7 (rows 6, approvals 1); a version: see
+    ``funding.versions``."""
+    if not stand:
+        rows = selectors.kuf_rows_for_concept(concept=concept)
+        checks = selectors.kuf_checks_for_rows(concept=concept, rows=rows)
+        return KufSource(rows=rows, checks=checks, years=concept.years, version=None)
+    try:
+        version = KufVersion.objects.get(concept=concept, pk=int(stand))
+    except (ValueError, KufVersion.DoesNotExist):
+        raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht.")) from None
+    return KufSource(
+        rows=kuf_rows_for_version(version=version),
+        checks=kuf_checks_for_version(version=version),
+        years=list(version.years),
+        version=version,
     )

@@ -20,6 +20,7 @@ from funding import selectors as funding_selectors
 from funding.checks import Check
 from funding.filters import GROUPINGS, YEAR_VALUES
 from funding.models import KufVersion
+from funding.versions import KufSource, kuf_source
 from projects.models import Concept
 
 
@@ -149,37 +150,6 @@ def kuf_report(
         for check in checks.get(row.measure.uid, [])
     ]
     return KufReport(meta=meta, parts=parts, checks=checks, check_lines=check_lines)
-
-
-@dataclass
-class KufSource:
-    """The rows of a KuF before filtering, with their checks and years, and the version they belong to
-    (``None``: the live state)."""
-
-    rows: list[kuf.KufRow]
-    checks: dict[str, list[Check]]
-    years: list[int]
-    version: KufVersion | None
-
-
-def kuf_source(*, concept: Concept, stand: str = "") -> KufSource:
-    """The live KuF (``stand`` empty) or the frozen version with pk ``stand``; 404 for another
-    concept's or an unknown version. Queries: live 7 (rows 6, approvals 1); a version: see
-    ``funding.versions``."""
-    if not stand:
-        rows = funding_selectors.kuf_rows_for_concept(concept=concept)
-        checks = funding_selectors.kuf_checks_for_rows(concept=concept, rows=rows)
-        return KufSource(rows=rows, checks=checks, years=concept.years, version=None)
-    try:
-        version = KufVersion.objects.get(concept=concept, pk=int(stand))
-    except (ValueError, KufVersion.DoesNotExist):
-        raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht.")) from None
-    return KufSource(
-        rows=versions.kuf_rows_for_version(version=version),
-        checks=versions.kuf_checks_for_version(version=version),
-        years=list(version.years),
-        version=version,
-    )
 
 
 def municipality_names(*, concept: Concept) -> list[str]:
