@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
+from projects.formatting import format_eur, format_percent
 from projects.models import Concept
 
 from .imports import EXTENSIONS, MAX_UPLOAD_BYTES
@@ -96,15 +97,24 @@ class FinancingModuleForm(forms.ModelForm):
         rate, amount = cleaned.get("rate"), cleaned.get("amount")
         if rate is not None and (amount is not None or years):
             self.add_error("rate", _("Bitte entweder einen Satz oder feste Beträge angeben, nicht beides."))
-        if amount is not None and years:
-            self.add_error("amount", _("Bitte entweder einen Gesamtbetrag oder Jahresscheiben angeben."))
+        if amount is not None and years and sum(years.values()) != amount:
+            # Both may be given when they agree (the KuF computes the same either way); the import
+            # applies the same rule, so a module that came in from a file can be saved here too.
+            self.add_error(
+                "amount",
+                _(
+                    "Die Jahresscheiben ergeben zusammen %(sum)s, der feste Betrag ist %(amount)s. "
+                    "Bitte entweder einen Gesamtbetrag oder Jahresscheiben angeben."
+                )
+                % {"sum": format_eur(sum(years.values())), "amount": format_eur(amount)},
+            )
         if kind and kind != FinancingModule.Kind.GRANT and rate is None and amount is None and not years:
             self.add_error("amount", _("Bitte einen Satz, einen Betrag oder Jahresscheiben angeben."))
         if programme and rate is not None and rate > programme.max_rate:
             self.add_error(
                 "rate",
-                _("Der Satz übersteigt den Höchstfördersatz des Programms (%(max)s %%).")
-                % {"max": programme.max_rate.normalize()},
+                _("Der Satz übersteigt den Höchstfördersatz des Programms (%(max)s).")
+                % {"max": format_percent(programme.max_rate)},
             )
         cleaned["years"] = years
         return cleaned

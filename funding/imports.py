@@ -22,8 +22,8 @@ only for grants, rate within the programme's maximum, ineligible within gross, e
 the service's rules (years within the measure's period, ``services.financing_errors``) and the models'
 own ``clean_fields`` and ``clean`` (``Measure.clean`` excepted: it queries the database, and its rules
 hold by construction, since action fields and municipalities are looked up among the concept's own).
-One deliberate difference: a fixed amount together with per-year amounts is accepted when they agree
-(the demo data has such modules), so that every exported file re-imports. Lookups (action fields,
+A fixed amount together with per-year amounts is accepted when they agree (the demo data has such
+modules), as in the editor, so that every exported file re-imports. Lookups (action fields,
 municipalities, quarters, goals, programmes, measures, cost lines, modules) are loaded once
 (``load_state``): no query per row. Measures are matched by their "Kennung" (uid) if given, else by
 their code; cost lines by measure, year and cost section; modules by measure, kind, programme and
@@ -1464,8 +1464,7 @@ class _Planner:
                     headers["rate"], _("Bitte entweder einen Satz oder feste Beträge angeben, nicht beides.")
                 )
             if amount is not None and years and sum(years.values()) != amount:
-                # The editor asks for one or the other; a file may carry both (as the demo data does)
-                # when they agree, since the KuF then computes the same either way.
+                # Both may be given when they agree (as in the editor): the KuF computes the same.
                 outcome.error(
                     headers["amount"],
                     _(

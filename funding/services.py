@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from measures.models import Measure
+from projects.formatting import format_percent
 from projects.locking import claim_version
 from projects.models import Concept
 
@@ -85,8 +86,8 @@ def financing_errors(*, modules: list[ModuleData]) -> list[str]:
     for module in modules:
         if module.programme and module.rate is not None and module.rate > module.programme.max_rate:
             errors.append(
-                _("Der Satz für %(programme)s übersteigt den Höchstfördersatz von %(max)s %%.")
-                % {"programme": module.programme.code, "max": module.programme.max_rate.normalize()}
+                _("Der Satz für %(programme)s übersteigt den Höchstfördersatz von %(max)s.")
+                % {"programme": module.programme.code, "max": format_percent(module.programme.max_rate)}
             )
     return errors
 
