@@ -336,7 +336,7 @@ class KufVersion(models.Model):
     """A frozen state ("Stand") of a concept's KuF, such as "Antrag 2026": the computed rows as they
     stood when an editor froze them, kept for the application and for comparing with later states.
 
-    Immutable: the rows are written once, when freezing (``funding.services.kuf_version_freeze``); a
+    Immutable: the rows are written once, when freezing (``funding.versions.kuf_version_freeze``); a
     database trigger refuses any UPDATE of a version or its rows, so later edits to measures, rates or
     programmes never change what was applied for. Deleting a whole version is possible (admin only).
     """
@@ -349,7 +349,7 @@ class KufVersion(models.Model):
     created_at = models.DateTimeField(_("Eingefroren am"), default=timezone.now)
     # The name as text, not a foreign key: deleting a user must not need to update a frozen version.
     created_by = models.CharField(_("Eingefroren von"), max_length=150, blank=True)
-    years = models.JSONField(_("Programmjahre"), default=list)
+    years = models.JSONField(_("Programmjahre"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("KuF-Stand")
@@ -380,11 +380,11 @@ class KufVersionRow(models.Model):
     action_field_title = models.CharField(_("Titel des Handlungsfelds"), max_length=200)
     action_field_order = models.IntegerField(_("Reihenfolge des Handlungsfelds"), default=0)
     municipality = models.CharField(_("Kommune"), max_length=200)
-    quarters = models.JSONField(_("Quartiere"), default=list)
-    quarter_programmes = models.JSONField(_("Programme der Quartiere"), default=list)
-    sections = models.JSONField(_("Kostengruppen"), default=list)
-    programmes = models.JSONField(_("Programme"), default=list)
-    rates = models.JSONField(_("Fördersätze"), default=list)
+    quarters = models.JSONField(_("Quartiere"), default=list, blank=True)
+    quarter_programmes = models.JSONField(_("Programme der Quartiere"), default=list, blank=True)
+    sections = models.JSONField(_("Kostengruppen"), default=list, blank=True)
+    programmes = models.JSONField(_("Programme"), default=list, blank=True)
+    rates = models.JSONField(_("Fördersätze"), default=list, blank=True)
     responsible_body = models.CharField(_("Träger"), max_length=200, blank=True)
     priority = models.PositiveSmallIntegerField(_("Priorität"))
     status = models.CharField(_("Status"), max_length=12)
@@ -397,8 +397,8 @@ class KufVersionRow(models.Model):
     third_party = models.DecimalField(_("Mittel Dritter"), **MONEY)
     municipal_share = models.DecimalField(_("Eigenanteil"), **MONEY)
     gap = models.DecimalField(_("Finanzierungslücke"), **MONEY)
-    by_year = models.JSONField(_("Jahresscheiben"), default=dict)
-    checks = models.JSONField(_("Prüfhinweise"), default=list)
+    by_year = models.JSONField(_("Jahresscheiben"), default=dict, blank=True)
+    checks = models.JSONField(_("Prüfhinweise"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("Zeile eines KuF-Stands")
@@ -433,7 +433,7 @@ class KufSignoff(models.Model):
     )
     state = models.CharField(_("Ergebnis"), max_length=12, choices=State.choices)
     reason = models.TextField(_("Begründung"), blank=True)
-    fingerprints = models.JSONField(_("Geprüfte Zeilen"), default=dict)
+    fingerprints = models.JSONField(_("Geprüfte Zeilen"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Geprüft von"),

@@ -6,6 +6,7 @@ any later UPDATE. Reading a version back gives ``kuf.KufRow`` objects that ``kuf
 and compared by the same code as the current one.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Concept
@@ -94,11 +96,14 @@ def _duplicate_name(name: str) -> ValidationError:
     return ValidationError({"name": message % {"name": name}}, code="unique")
 
 
-def kuf_version_freeze(*, concept: Concept, name: str, note: str = "", user) -> KufVersion:
+def kuf_version_freeze(
+    *, concept: Concept, name: str, note: str = "", user, frozen_at: datetime.datetime | None = None
+) -> KufVersion:
     """Freeze the concept's current KuF as a named version ("Antrag 2026", "Stand 01.09.2025").
 
     Stores one row per measure with every column, the money of each year, the totals and the row's
-    checks as they stand now, the concept's programme years and the username of ``user``. The name is
+    checks as they stand now, the concept's programme years and the username of ``user``. ``frozen_at``
+    dates the version (default: now; the demo data dates its past applications). The name is
     required and unique per concept (``ValidationError`` on ``name``, in German); on any error nothing
     is stored.
 
@@ -121,6 +126,7 @@ def kuf_version_freeze(*, concept: Concept, name: str, note: str = "", user) -> 
             note=note,
             created_by=user.get_username() if user is not None else "",
             years=list(concept.years),
+            created_at=frozen_at or timezone.now(),
         )
         # The name's uniqueness was checked above with a clearer message; a concurrent freeze under the
         # same name is caught by the database constraint below.

@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from funding.models import (
     FundingProgramme,
     MunicipalRate,
 )
+from funding.versions import kuf_version_freeze
 from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.models import (
@@ -2574,6 +2575,43 @@ def demo_logins() -> tuple[DemoLogin, ...]:
     )
 
 
+REVISED_CONCEPT = IIHK_SLUG
+# The 2026 revision raised the construction costs (cost section 9) by 12 % over the 2025 application.
+REVISION_FACTOR = Decimal("1.12")
+
+
+def _freeze_applications(concept: Concept) -> None:
+    """The KuF "as it stood" for two applications: "Antrag 2025" (1 September 2025) with the
+    construction costs before the 2026 revision, and "Antrag 2026" (1 September 2026), the current
+    state. The earlier costs are set for the moment of freezing only, with queryset updates (no
+    history records: the revision happened before the app), inside ``demo_load``'s transaction."""
+    berlin = ZoneInfo("Europe/Berlin")
+    lines = list(
+        CostLine.objects.filter(measure__concept=concept, section=9).values_list("pk", "gross", "ineligible")
+    )
+    for pk, gross, ineligible in lines:
+        CostLine.objects.filter(pk=pk).update(
+            gross=(gross / REVISION_FACTOR).quantize(Decimal("1000"), rounding=ROUND_HALF_UP),
+            ineligible=(ineligible / REVISION_FACTOR).quantize(Decimal("1000"), rounding=ROUND_HALF_UP),
+        )
+    kuf_version_freeze(
+        concept=concept,
+        name="Antrag 2025",
+        note="Stand 01.09.2025, mit dem Förderantrag 2025 eingereicht.",
+        user=None,
+        frozen_at=dt.datetime(2025, 9, 1, 9, 0, tzinfo=berlin),
+    )
+    for pk, gross, ineligible in lines:
+        CostLine.objects.filter(pk=pk).update(gross=gross, ineligible=ineligible)
+    kuf_version_freeze(
+        concept=concept,
+        name="Antrag 2026",
+        note="Stand 01.09.2026: Baukosten fortgeschrieben (+12 %).",
+        user=None,
+        frozen_at=dt.datetime(2026, 9, 1, 9, 0, tzinfo=berlin),
+    )
+
+
 def demo_load(*, stdout: _Writer | None = None) -> DemoResult:
     """Build the demo data of DOMAIN.md: the IIHK Lippe-Wesseltal 2030 and the IHK Innenstadt Rheinwerth.
 
@@ -2612,5 +2650,8 @@ def demo_load(*, stdout: _Writer | None = None) -> DemoResult:
             )
             created.append(spec.slug)
             say(f"Konzept „{spec.title}“ angelegt ({len(spec.measures)} Maßnahmen).")
+            if spec.slug == REVISED_CONCEPT:
+                _freeze_applications(concepts[spec.slug])
+                say("KuF-Stände „Antrag 2025“ und „Antrag 2026“ eingefroren.")
         logins = _load_users(concepts=concepts, municipalities=municipalities)
     return DemoResult(created_concepts=tuple(created), skipped_concepts=tuple(skipped), logins=logins)
