@@ -11,11 +11,12 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import ActionField, Concept, Goal, Quarter, SwotEntry
+from .models import ActionField, Concept, ConceptMembership, Goal, Quarter, SwotEntry
 
 VIEW = "projects.view_concept"
 INTERNAL = "projects.view_internal"
 EDIT = "projects.edit_concept"
+MANAGE_ROLES = "projects.manage_roles"
 
 
 def check_concept_perm(user, concept: Concept, perm: str) -> None:
@@ -72,4 +73,17 @@ def goal_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concep
 def swot_entry_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, SwotEntry]:
     return _child_for_user(
         user, queryset=SwotEntry.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
+    )
+
+
+def membership_for_user(
+    user, *, slug: str, pk: int, perm: str = MANAGE_ROLES
+) -> tuple[Concept, ConceptMembership]:
+    return _child_for_user(
+        user,
+        queryset=ConceptMembership.objects.select_related("user", "municipality"),
+        concept_path="concept",
+        slug=slug,
+        pk=pk,
+        perm=perm,
     )

@@ -117,6 +117,41 @@ def add_service_errors(
             form.add_error(key if key in form.fields else None, messages)
 
 
+# --- Optimistic locking ---------------------------------------------------------------------------
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden version an edit form was loaded with (``projects.locking``)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": _(
+                "Die Seite ist unvollständig geladen (Versionsangabe fehlt). Bitte laden Sie sie neu."
+            ),
+            "invalid": _("Die Versionsangabe der Seite ist ungültig. Bitte laden Sie sie neu."),
+            "min_value": _("Die Versionsangabe der Seite ist ungültig. Bitte laden Sie sie neu."),
+        },
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form that edits one lockable object. With ``versioned=True`` (editing an existing object) it
+    carries the hidden, required ``version`` the user loaded; creating a new object needs none."""
+
+    def __init__(self, *args, versioned: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versioned = versioned
+        if versioned:
+            self.fields["version"] = version_field()
+
+    def with_version(self, version: int, **kwargs) -> "VersionedForm":
+        """The same input, to be saved over ``version`` (after the user has seen what changed)."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        return type(self)(data, prefix=self.prefix, versioned=True, **kwargs)
+
+
 # --- Concepts --------------------------------------------------------------------------------------
 
 
@@ -151,7 +186,7 @@ class ConceptForm(forms.Form):
     )
     lead_organisation = model_field(Concept, "lead_organisation")
     planning_office = model_field(Concept, "planning_office")
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = version_field()
 
     def with_version(self, version: int) -> "ConceptForm":
         """The same input, to be saved over ``version`` (after the user has seen what changed)."""
@@ -193,7 +228,7 @@ class MunicipalityForm(forms.Form):
 # --- Quarters --------------------------------------------------------------------------------------
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(VersionedForm):
     municipality = model_field(Quarter, "municipality", help_text=_("Nur am Konzept beteiligte Kommunen."))
     code = model_field(Quarter, "code", help_text=_("z. B. „Q1“"))
     name = model_field(Quarter, "name")
@@ -220,7 +255,7 @@ class QuarterForm(forms.Form):
 # --- Action fields and goals -----------------------------------------------------------------------
 
 
-class ActionFieldForm(forms.Form):
+class ActionFieldForm(VersionedForm):
     code = model_field(ActionField, "code", help_text=_("z. B. „HF2“"))
     title = model_field(ActionField, "title")
     description = model_field(ActionField, "description", widget=small_textarea(4))
@@ -252,7 +287,7 @@ class MoveForm(forms.Form):
 # --- SWOT ------------------------------------------------------------------------------------------
 
 
-class SwotEntryForm(forms.Form):
+class SwotEntryForm(VersionedForm):
     kind = model_field(SwotEntry, "kind")
     text = model_field(SwotEntry, "text", widget=small_textarea(4))
     action_field = model_field(

@@ -6,8 +6,10 @@ every database, so of two concurrent saves exactly one wins; the other gets ``Ed
 changes made meanwhile (from the change history), and the view shows them next to the user's own input.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from .history import FieldChange, changes_since
 
@@ -21,15 +23,33 @@ class EditConflict(Exception):
         self.changes = changes
 
 
+class ObjectGone(ValidationError):
+    """The object was deleted after the user loaded it: there is nothing left to save over."""
+
+    def __init__(self, instance: models.Model):
+        super().__init__(
+            _(
+                "„%(name)s“ wurde inzwischen von jemand anderem gelöscht. Ihre Eingaben wurden nicht "
+                "gespeichert; sie stehen noch im Formular, falls Sie sie kopieren möchten."
+            )
+            % {"name": instance},
+            code="gone",
+        )
+        self.instance = instance
+
+
 def claim_version(instance: models.Model, *, expected_version: int) -> None:
     """Move ``instance`` from ``expected_version`` to the next version, or raise ``EditConflict``.
 
     Call inside ``transaction.atomic()`` before saving; afterwards ``instance.version`` is the new version,
-    so the following ``save()`` writes it (and the history records it).
+    so the following ``save()`` writes it (and the history records it). Raises ``ObjectGone`` (a
+    ``ValidationError``) if the object no longer exists.
     """
     model = type(instance)
     claimed = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
-        current = model.objects.get(pk=instance.pk)
+        current = model.objects.filter(pk=instance.pk).first()
+        if current is None:
+            raise ObjectGone(instance)
         raise EditConflict(instance=current, changes=changes_since(current, version=expected_version))
     instance.version = expected_version + 1

@@ -230,6 +230,14 @@ class Quarter(models.Model):
         _("Abgrenzung (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
     )
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    version = models.PositiveIntegerField(
+        _("Version"),
+        default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Quartier / Fördergebiet")
@@ -271,6 +279,14 @@ class ActionField(models.Model):
     description = models.TextField(_("Beschreibung"), blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     colour = models.CharField(_("Farbe"), max_length=7, default="#2F6F8F", validators=[colour_validator])
+    version = models.PositiveIntegerField(
+        _("Version"),
+        default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung am Handlungsfeld und an seinen Zielen; schützt vor Überschreiben."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -292,6 +308,8 @@ class Goal(models.Model):
     title = models.CharField(_("Titel"), max_length=300)
     description = models.TextField(_("Beschreibung"), blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Ziel")
@@ -336,6 +354,14 @@ class SwotEntry(models.Model):
         blank=True,
     )
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    version = models.PositiveIntegerField(
+        _("Version"),
+        default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("SWOT-Eintrag")

@@ -21,7 +21,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .locking import claim_version
+from .locking import EditConflict, claim_version
 from .models import (
     ActionField,
     Concept,
@@ -32,6 +32,7 @@ from .models import (
     Quarter,
     SwotEntry,
 )
+from .selectors import goal_changes_since
 
 Direction = Literal["up", "down"]
 
@@ -317,23 +318,31 @@ def quarter_create(*, concept: Concept, data: Mapping[str, Any], user: AbstractB
     """
     quarter = Quarter(concept=concept)
     _assign(quarter, data, QUARTER_FIELDS)
+    quarter._history_user = user
     with transaction.atomic():
         _validate(quarter, _quarter_errors(quarter))
         quarter.save()
     return quarter
 
 
-def quarter_update(*, quarter: Quarter, data: Mapping[str, Any], user: AbstractBaseUser) -> Quarter:
-    """Change ``quarter`` from ``data`` (``QUARTER_FIELDS``); same rules as ``quarter_create``."""
-    _assign(quarter, data, QUARTER_FIELDS)
+def quarter_update(
+    *, quarter: Quarter, data: Mapping[str, Any], expected_version: int, user: AbstractBaseUser
+) -> Quarter:
+    """Change ``quarter`` from ``data`` (``QUARTER_FIELDS``) if nobody saved it since the user loaded
+    ``expected_version``; same rules as ``quarter_create``. Raises ``EditConflict`` if the version
+    moved on, ``ValidationError`` for bad input; either way nothing is saved."""
     with transaction.atomic():
+        claim_version(quarter, expected_version=expected_version)
+        _assign(quarter, data, QUARTER_FIELDS)
         _validate(quarter, _quarter_errors(quarter))
+        quarter._history_user = user
         quarter.save()
     return quarter
 
 
 def quarter_delete(*, quarter: Quarter, user: AbstractBaseUser) -> None:
     """Delete ``quarter``. Measures stay and lose only their link to it; its SWOT entries go with it."""
+    quarter._history_user = user
     with transaction.atomic():
         quarter.delete()
 
@@ -362,6 +371,7 @@ def action_field_create(*, concept: Concept, data: Mapping[str, Any], user: Abst
     """
     action_field = ActionField(concept=concept)
     _assign(action_field, data, ACTION_FIELD_FIELDS)
+    action_field._history_user = user
     with transaction.atomic():
         siblings = _locked(concept.action_fields.all())
         action_field.order = max((sibling.order for sibling in siblings), default=0) + 1
@@ -371,17 +381,29 @@ def action_field_create(*, concept: Concept, data: Mapping[str, Any], user: Abst
 
 
 def action_field_update(
-    *, action_field: ActionField, data: Mapping[str, Any], goals: list[GoalRow], user: AbstractBaseUser
+    *,
+    action_field: ActionField,
+    data: Mapping[str, Any],
+    goals: list[GoalRow],
+    expected_version: int,
+    user: AbstractBaseUser,
 ) -> ActionField:
-    """Change ``action_field`` (code, title, description, colour) and its goals in one go.
+    """Change ``action_field`` (code, title, description, colour) and its goals in one go, if nobody
+    saved the action field or its goals since the user loaded ``expected_version`` (else
+    ``EditConflict``; moving a goal counts as a change too).
 
     ``goals`` are the submitted rows: rows with an ``id`` change or (``delete``) remove that goal, rows
     without add one; goals not mentioned stay as they are. Afterwards the goals are numbered 1..n in the
     order given by ``order`` (rows without an order go last). Refused, with nothing saved: a code used
     twice (in the concept for action fields, in the action field for goals), an incomplete row.
     """
-    _assign(action_field, data, ACTION_FIELD_FIELDS)
     with transaction.atomic():
+        try:
+            claim_version(action_field, expected_version=expected_version)
+        except EditConflict as conflict:
+            conflict.changes += goal_changes_since(action_field=conflict.instance, version=expected_version)
+            raise
+        _assign(action_field, data, ACTION_FIELD_FIELDS)
         errors: dict[str, list] = {}
         try:
             _validate(action_field, _action_field_errors(action_field))
@@ -418,8 +440,11 @@ def action_field_update(
                 _merge(errors, _prefixed(error, f"goals.{index}"))
         if errors:
             raise ValidationError(errors)
+        action_field._history_user = user
         action_field.save()
-        Goal.objects.filter(pk__in=[goal.pk for goal in deleted]).delete()
+        for goal in deleted:
+            goal._history_user = user
+            goal.delete()
         # Codes may trade places (Z1 <-> Z2) and the unique constraint is checked row by row: park the
         # changed codes on a placeholder first.
         for _index, goal, _order in kept:
@@ -428,6 +453,7 @@ def action_field_update(
         ordered = _goal_order(kept, untouched)
         _renumber(ordered)
         for goal in ordered:
+            goal._history_user = user
             goal.save()
     return action_field
 
@@ -459,6 +485,7 @@ def action_field_delete(*, action_field: ActionField, user: AbstractBaseUser) ->
                 % {"code": action_field.code, "n": count},
                 code="protected",
             )
+        action_field._history_user = user
         action_field.delete()
         siblings = _locked(
             ActionField.objects.filter(concept_id=action_field.concept_id).order_by("order", "code", "pk")
@@ -488,7 +515,14 @@ def goal_move(*, goal: Goal, direction: Direction, user: AbstractBaseUser) -> bo
         )
         moved = _move(siblings, goal, direction)
         if moved:
-            Goal.objects.bulk_update(_renumber(siblings), ["order"])
+            for changed in _renumber(siblings):  # one by one, so the history records the new order
+                changed._history_user = user
+                changed.save(update_fields=["order"])
+            # The goals' order is on the action field's edit page: a page opened before is now stale.
+            action_field = ActionField.objects.select_for_update().get(pk=goal.action_field_id)
+            action_field.version += 1
+            action_field._history_user = user
+            action_field.save()
     return moved
 
 
@@ -499,6 +533,7 @@ def swot_entry_create(*, concept: Concept, data: Mapping[str, Any], user: Abstra
     """Add a SWOT entry (kind, text, optional action field and quarter of this concept), last of its kind."""
     entry = SwotEntry(concept=concept)
     _assign(entry, data, SWOT_FIELDS)
+    entry._history_user = user
     with transaction.atomic():
         orders = concept.swot_entries.filter(kind=entry.kind).values_list("order", flat=True)
         entry.order = max(orders, default=0) + 1
@@ -507,17 +542,23 @@ def swot_entry_create(*, concept: Concept, data: Mapping[str, Any], user: Abstra
     return entry
 
 
-def swot_entry_update(*, entry: SwotEntry, data: Mapping[str, Any], user: AbstractBaseUser) -> SwotEntry:
-    """Change ``entry`` from ``data``; action field and quarter must belong to the entry's concept."""
-    _assign(entry, data, SWOT_FIELDS)
+def swot_entry_update(
+    *, entry: SwotEntry, data: Mapping[str, Any], expected_version: int, user: AbstractBaseUser
+) -> SwotEntry:
+    """Change ``entry`` from ``data`` if nobody saved it since the user loaded ``expected_version``
+    (else ``EditConflict``); action field and quarter must belong to the entry's concept."""
     with transaction.atomic():
+        claim_version(entry, expected_version=expected_version)
+        _assign(entry, data, SWOT_FIELDS)
         _validate(entry)
+        entry._history_user = user
         entry.save()
     return entry
 
 
 def swot_entry_delete(*, entry: SwotEntry, user: AbstractBaseUser) -> None:
     """Delete ``entry``."""
+    entry._history_user = user
     with transaction.atomic():
         entry.delete()
 

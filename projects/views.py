@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -23,9 +23,11 @@ from . import selectors, services
 from .access import (
     EDIT,
     INTERNAL,
+    MANAGE_ROLES,
     action_field_for_user,
     concept_for_user,
     goal_for_user,
+    membership_for_user,
     quarter_for_user,
     swot_entry_for_user,
 )
@@ -40,12 +42,11 @@ from .forms import (
     ParticipationFormSet,
     QuarterForm,
     SwotEntryForm,
+    VersionedForm,
     add_service_errors,
 )
-from .locking import EditConflict
-from .models import ConceptMembership
+from .locking import EditConflict, ObjectGone
 
-MANAGE_ROLES = "projects.manage_roles"
 ADD_CONCEPT = "projects.add_concept"
 ADD_MUNICIPALITY = "projects.add_municipality"
 
@@ -92,16 +93,27 @@ class EditorFormView(EditorPageMixin, FormView):
     form_takes_concept = True  # forms whose choices depend on the concept get it as ``concept``
     success_message = ""
 
+    def form_extra_kwargs(self) -> dict:
+        return {"concept": self.concept} if self.form_takes_concept else {}
+
+    @property
+    def versioned(self) -> bool:
+        """Editing an existing lockable object: the form carries the version it was loaded with."""
+        return self.object is not None and issubclass(self.form_class, VersionedForm)
+
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.form_takes_concept:
-            kwargs["concept"] = self.concept
+        kwargs = {**super().get_form_kwargs(), **self.form_extra_kwargs()}
+        if self.versioned:
+            kwargs["versioned"] = True
         return kwargs
 
     def get_initial(self):
         if self.object is None:
             return super().get_initial()
-        return model_to_dict(self.object, fields=list(self.form_class.base_fields))
+        initial = model_to_dict(self.object, fields=list(self.form_class.base_fields))
+        if self.versioned:
+            initial["version"] = self.object.version
+        return initial
 
     def save(self, data: dict):
         raise NotImplementedError
@@ -112,14 +124,27 @@ class EditorFormView(EditorPageMixin, FormView):
     def form_valid(self, form):
         try:
             saved = self.save(form.cleaned_data)
+        except EditConflict as conflict:
+            return self.conflict_response(form, conflict)
         except ValidationError as error:
             add_service_errors(error, form)
-            if self.object is not None:
+            if self.object is not None and not isinstance(error, ObjectGone):
                 self.object.refresh_from_db()  # the page shows what is stored, the form what was typed
             return self.form_invalid(form)
         self.saved = saved
         messages.success(self.request, self.success_text(saved))
         return redirect(self.get_success_url())
+
+    def conflict_response(self, form, conflict: EditConflict):
+        """The page again with the user's input, what others changed meanwhile, and the current version
+        in the form: saving again applies the input deliberately."""
+        self.object = conflict.instance
+        form = form.with_version(conflict.instance.version, **self.form_extra_kwargs())
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, conflict=conflict, last_saved=selectors.last_saved(instance=conflict.instance)
+            )
+        )
 
 
 class EditorDeleteView(EditorPageMixin, TemplateView):
@@ -379,7 +404,9 @@ class QuarterUpdateView(QuarterCreateView):
         )
 
     def save(self, data):
-        return services.quarter_update(quarter=self.object, data=data, user=self.request.user)
+        return services.quarter_update(
+            quarter=self.object, data=data, expected_version=data["version"], user=self.request.user
+        )
 
 
 class QuarterDeleteView(LoginRequiredMixin, EditorDeleteView):
@@ -442,7 +469,13 @@ class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        form = ActionFieldForm(initial=model_to_dict(self.object, fields=list(ActionFieldForm.base_fields)))
+        form = ActionFieldForm(
+            versioned=True,
+            initial={
+                **model_to_dict(self.object, fields=list(ActionFieldForm.base_fields)),
+                "version": self.object.version,
+            },
+        )
         formset = GoalFormSet(
             prefix=self.prefix,
             initial=[
@@ -453,8 +486,9 @@ class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
     def post(self, request, *args, **kwargs):
-        form = ActionFieldForm(request.POST)
+        form = ActionFieldForm(request.POST, versioned=True)
         formset = GoalFormSet(request.POST, prefix=self.prefix)
+        conflict = None
         if all([form.is_valid(), formset.is_valid()]):
             row_forms = formset.filled_forms(with_deleted=True)
             rows = [
@@ -470,11 +504,20 @@ class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
             ]
             try:
                 services.action_field_update(
-                    action_field=self.object, data=form.cleaned_data, goals=rows, user=request.user
+                    action_field=self.object,
+                    data=form.cleaned_data,
+                    goals=rows,
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
                 )
+            except EditConflict as error:
+                conflict = error
+                form = form.with_version(error.instance.version)
+                self.object = error.instance
             except ValidationError as error:
                 add_service_errors(error, form, {"goals": (formset, row_forms)})
-                self.object.refresh_from_db()
+                if not isinstance(error, ObjectGone):
+                    self.object.refresh_from_db()
             else:
                 messages.success(
                     request, _("Das Handlungsfeld „%(name)s“ wurde gespeichert.") % {"name": self.object}
@@ -482,7 +525,14 @@ class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
                 return redirect(
                     _list_url("action_field_list", self.concept, f"action-field-{self.object.pk}")
                 )
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                formset=formset,
+                conflict=conflict,
+                last_saved=selectors.last_saved(instance=self.object) if conflict else None,
+            )
+        )
 
     def get_context_data(self, **kwargs):
         formset = kwargs["formset"]
@@ -580,7 +630,9 @@ class SwotEntryUpdateView(SwotEntryCreateView):
         )
 
     def save(self, data):
-        return services.swot_entry_update(entry=self.object, data=data, user=self.request.user)
+        return services.swot_entry_update(
+            entry=self.object, data=data, expected_version=data["version"], user=self.request.user
+        )
 
 
 class SwotEntryDeleteView(LoginRequiredMixin, EditorDeleteView):
@@ -641,9 +693,8 @@ class ConceptMembershipDeleteView(LoginRequiredMixin, EditorPageMixin, View):
     http_method_names = ["post"]
 
     def load(self):
-        super().load()
-        self.object = get_object_or_404(
-            ConceptMembership.objects.select_related("user"), pk=self.kwargs["pk"], concept=self.concept
+        self.concept, self.object = membership_for_user(
+            self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
         )
 
     def post(self, request, *args, **kwargs):

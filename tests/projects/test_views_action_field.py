@@ -35,6 +35,7 @@ def _edit_data(action_field: ActionField, goals: list[dict], extra: int = 2, **c
         "title": action_field.title,
         "description": action_field.description,
         "colour": action_field.colour,
+        "version": action_field.version,
         **changes,
     }
     initial = sum(1 for goal in goals if goal.get("id"))

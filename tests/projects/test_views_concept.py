@@ -283,3 +283,40 @@ def test_concept_history_query_count_does_not_grow(client, editor_setup):
         concept.refresh_from_db()
         client.post(_edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], vision=text))
     assert count() == before
+
+
+def test_concept_history_covers_quarters_action_fields_goals_and_swot(client, editor_setup):
+    concept, hallenbeck, editor = editor_setup
+    url = reverse("projects:concept_history", kwargs={"slug": concept.slug})
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    # One of each first (so every query runs), then more: the count stays.
+    first_field = f.make_action_field(concept, code="HF1")
+    f.make_goal(first_field, code="Z0")
+    f.make_quarter(concept, hallenbeck, code="Q0")
+    before = count()
+    quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
+    quarter.name = "Mitte"
+    quarter._history_user = editor
+    quarter.save()
+    action_field = f.make_action_field(concept, code="HF9")
+    f.make_goal(action_field, code="Z1", title="Weniger Leerstand")
+    f.make_swot(concept, kind="T", text="Online-Handel")
+    assert count() == before  # a fixed number of queries however long the history
+
+    entries = client.get(url).context["entries"]
+    labels = {(entry.object_label, entry.kind_label) for entry in entries}
+    assert {
+        ("Quartier Q1", "geändert"),
+        ("Quartier Q1", "angelegt"),
+        ("Handlungsfeld HF9", "angelegt"),
+        ("Ziel HF9/Z1", "angelegt"),
+        ("SWOT: Online-Handel", "angelegt"),
+    } <= labels
+    renamed = next(entry for entry in entries if entry.object_label == "Quartier Q1" and entry.kind == "~")
+    assert [(c.label, c.old, c.new) for c in renamed.changes] == [("Name", "Innenstadt", "Mitte")]
+    assert renamed.user == editor.get_username()

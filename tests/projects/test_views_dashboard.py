@@ -67,9 +67,28 @@ def test_last_change_is_latest_of_concept_and_measures(client):
     assert client.get(URL).context["concepts"][0].last_change == old
     measure = f.make_measure(concept)
     Measure.objects.filter(pk=measure.pk).update(updated_at=new)
+    measure.action_field.history.update(history_date=old)  # the factory's action field is older
     response = client.get(URL)
     assert response.context["concepts"][0].last_change == new
     assert "04.03.2025 15:30" in response.content.decode()  # local time, German date
+
+
+def test_last_change_counts_structure_edits_and_deletions(client):
+    user = f.make_user()
+    concept = f.make_concept()
+    f.make_membership(concept, user, Role.EDITOR)
+    old = timezone.make_aware(datetime.datetime(2025, 1, 2, 10, 0))
+    Concept.objects.filter(pk=concept.pk).update(updated_at=old)
+    client.force_login(user)
+    entry = f.make_swot(concept, text="Leerstand")
+    entry.history.update(history_date=old)
+    assert client.get(URL).context["concepts"][0].last_change == old
+    entry.delete()  # a deletion is a change too
+    last_change = client.get(URL).context["concepts"][0].last_change
+    assert last_change > old
+    quarter = f.make_quarter(concept)
+    newest = quarter.history.latest("history_date").history_date
+    assert client.get(URL).context["concepts"][0].last_change == newest
 
 
 def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries):

@@ -72,7 +72,8 @@ def test_edit_quarter_shows_german_numbers_and_saves(client, setup):
     assert 'value="42,50"' in body
     assert "&quot;type&quot;: &quot;Point&quot;" in body
     response = client.post(
-        _url("quarter_edit", concept, quarter.pk), _data(hallenbeck, name="Neuer Name", boundary="")
+        _url("quarter_edit", concept, quarter.pk),
+        _data(hallenbeck, name="Neuer Name", boundary="", version=quarter.version),
     )
     assert response.status_code == 302
     quarter.refresh_from_db()
@@ -113,7 +114,8 @@ def test_quarter_bad_input_on_edit_keeps_stored_values(client, setup):
     concept, hallenbeck = setup
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Alt")
     response = client.post(
-        _url("quarter_edit", concept, quarter.pk), _data(hallenbeck, name="Neu", area_ha="-1")
+        _url("quarter_edit", concept, quarter.pk),
+        _data(hallenbeck, name="Neu", area_ha="-1", version=quarter.version),
     )
     assert response.status_code == 200
     assert response.context["quarter"].name == "Alt"  # the heading shows what is stored

@@ -57,7 +57,9 @@ def test_create_edit_and_delete_swot_entry(client, concept):
     assert (entry.action_field, entry.quarter, entry.order) == (action_field, quarter, 1)
 
     response = client.post(
-        _url("swot_edit", concept, entry.pk), {**data, "kind": "W", "quarter": ""}, follow=True
+        _url("swot_edit", concept, entry.pk),
+        {**data, "kind": "W", "quarter": "", "version": entry.version},
+        follow=True,
     )
     assert _messages(response) == [
         "Der SWOT-Eintrag „Schwäche: Bahnbrache als Flächenreserve“ wurde gespeichert."
