@@ -22,9 +22,11 @@ COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
 COPY manage.py ./
+# A throw-away key for the build steps only (production refuses short or development keys).
 RUN pip install -e . \
-    && DEBUG=False SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py compilemessages \
-    && DEBUG=False SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+    && export BUILD_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && DEBUG=False SECRET_KEY="$BUILD_KEY" ALLOWED_HOSTS=localhost python manage.py compilemessages \
+    && DEBUG=False SECRET_KEY="$BUILD_KEY" ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
     && useradd --system --home /app ihk \
     && mkdir -p /app/media && chown ihk /app/media
 

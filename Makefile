@@ -10,6 +10,7 @@ PORT ?= 8000
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 # Debian packages the app needs at run time: Pango for WeasyPrint (PDF), gettext for translations.
+# python3-venv is added when the Python in use cannot create a virtual environment.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core
 
 .PHONY: run test install system-deps browser-deps office-deps migrate demo lint format messages check-deploy clean
@@ -34,6 +35,7 @@ $(STAMP): pyproject.toml
 # Installs missing Debian packages when run as root (as on CI); otherwise says what to install.
 system-deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(PYTHON) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installiere Debian-Pakete:$$missing"; \

@@ -22,9 +22,16 @@ _DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"  # noqa: S1
 SECRET_KEY = env.str("SECRET_KEY", default="") or (_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY muss gesetzt sein, wenn DEBUG ausgeschaltet ist.")
+if not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40):
+    raise ImproperlyConfigured(
+        "SECRET_KEY ist ein Entwicklungs- oder zu kurzer Schlüssel; in Produktion bitte einen zufälligen "
+        "Schlüssel mit mindestens 40 Zeichen setzen."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Django 6 reads web addresses typed without a scheme as https; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -24,6 +24,7 @@ from .models import (
     ConceptMunicipality,
     Goal,
     Municipality,
+    Organisation,
     Quarter,
     SwotEntry,
 )
@@ -223,6 +224,13 @@ class MunicipalityForm(forms.Form):
     state = model_field(Municipality, "state")
     population = model_field(Municipality, "population")
     budget_protection = model_field(Municipality, "budget_protection")
+
+
+class OrganisationForm(forms.Form):
+    name = model_field(Organisation, "name")
+    kind = model_field(Organisation, "kind")
+    city = model_field(Organisation, "city")
+    website = model_field(Organisation, "website", help_text=_("z. B. https://www.example.org"))
 
 
 # --- Quarters --------------------------------------------------------------------------------------

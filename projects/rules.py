@@ -13,6 +13,8 @@ Permissions (object: the concept):
 ``projects.manage_roles``      assign people to the concept: admin
 ``projects.add_concept``       create a concept (no object): admin
 ``projects.add_municipality``  add a municipality to the shared list (no object): admin, any editor
+``projects.add_organisation``  add an organisation (planning office, lead body; no object): admin,
+                               any editor
 ``participation.moderate``     moderate residents' comments: moderator, admin
 ``ihk.download_reports``       download PDF and Excel reports: funder, editor, reviewer, admin
 =============================  =====================================================================
@@ -98,5 +100,6 @@ rules.add_perm("projects.edit_concept", is_editor | is_admin)
 rules.add_perm("projects.manage_roles", is_admin)
 rules.add_perm("projects.add_concept", is_admin)
 rules.add_perm("projects.add_municipality", is_admin | is_editor_anywhere)
+rules.add_perm("projects.add_organisation", is_admin | is_editor_anywhere)
 rules.add_perm("participation.moderate", is_moderator | is_admin)
 rules.add_perm("ihk.download_reports", is_funder | is_editor | is_reviewer | is_admin)

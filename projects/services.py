@@ -29,6 +29,7 @@ from .models import (
     ConceptMunicipality,
     Goal,
     Municipality,
+    Organisation,
     Quarter,
     SwotEntry,
 )
@@ -59,6 +60,7 @@ CONCEPT_UPDATE_FIELDS = (
     "planning_office",
 )
 MUNICIPALITY_FIELDS = ("name", "ags", "state", "population", "budget_protection")
+ORGANISATION_FIELDS = ("name", "kind", "city", "website")
 QUARTER_FIELDS = (
     "municipality",
     "code",
@@ -187,6 +189,27 @@ def municipality_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> M
         _validate(municipality, errors)
         municipality.save()
     return municipality
+
+
+# --- organisations --------------------------------------------------------------------------------
+
+
+def organisation_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> Organisation:
+    """Create an organisation (planning office, lead body, …) from ``data`` (name, kind, city, website).
+
+    Refuses a name another organisation already has (case-insensitive). Raises ``ValidationError``.
+    """
+    organisation = Organisation()
+    _assign(organisation, data, ORGANISATION_FIELDS)
+    errors = {}
+    name = (organisation.name or "").strip()
+    if name and Organisation.objects.filter(name__iexact=name).exists():
+        errors["name"] = _("Die Organisation „%(name)s“ gibt es schon.") % {"name": name}
+    organisation.name = name
+    with transaction.atomic():
+        _validate(organisation, errors)
+        organisation.save()
+    return organisation
 
 
 # --- concepts --------------------------------------------------------------------------------------

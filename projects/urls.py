@@ -11,6 +11,7 @@ concept = "konzepte/<slug:slug>"
 urlpatterns = [
     path("mein/", views.ConceptDashboardView.as_view(), name="dashboard"),
     path("kommunen/new/", views.MunicipalityCreateView.as_view(), name="municipality_create"),
+    path("organisationen/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
     path("konzepte/new/", views.ConceptCreateView.as_view(), name="concept_create"),
     path(f"{concept}/edit/", views.ConceptUpdateView.as_view(), name="concept_edit"),
     path(f"{concept}/verlauf/", views.ConceptHistoryView.as_view(), name="concept_history"),

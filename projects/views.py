@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -39,6 +40,7 @@ from .forms import (
     MembershipForm,
     MoveForm,
     MunicipalityForm,
+    OrganisationForm,
     ParticipationFormSet,
     QuarterForm,
     SwotEntryForm,
@@ -49,6 +51,7 @@ from .locking import EditConflict, ObjectGone
 
 ADD_CONCEPT = "projects.add_concept"
 ADD_MUNICIPALITY = "projects.add_municipality"
+ADD_ORGANISATION = "projects.add_organisation"
 
 
 def _list_url(name: str, concept, anchor: str = "") -> str:
@@ -217,6 +220,7 @@ class ConceptDashboardView(LoginRequiredMixin, TemplateView):
             concepts=concepts,
             can_add_concept=user.has_perm(ADD_CONCEPT),
             can_add_municipality=user.has_perm(ADD_MUNICIPALITY),
+            can_add_organisation=user.has_perm(ADD_ORGANISATION),
             **kwargs,
         )
 
@@ -318,6 +322,7 @@ class ConceptUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
         return super().get_context_data(
             extra_errors=formset.error_summary() if formset.is_bound else [],
             add_municipality_url=f"{reverse('projects:municipality_create')}?{back_here}",
+            add_organisation_url=f"{reverse('projects:organisation_create')}?{back_here}",
             **kwargs,
         )
 
@@ -336,12 +341,15 @@ class ConceptHistoryView(LoginRequiredMixin, EditorPageMixin, TemplateView):
 # --- Municipalities --------------------------------------------------------------------------------
 
 
-class MunicipalityCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """Admins and editors add a municipality missing from the list, then go back where they came from."""
+class SharedListCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Admins and editors add an entry missing from a list all concepts share (municipalities,
+    organisations), then go back where they came from (``next``, if it is a safe local address)."""
 
-    permission_required = ADD_MUNICIPALITY
-    template_name = "projects/municipality_create.html"
-    form_class = MunicipalityForm
+    template_name = "projects/shared_create.html"
+    heading = ""
+    intro = ""
+    button = ""
+    created_message = ""
 
     def next_url(self) -> str:
         url = self.request.POST.get("next") or self.request.GET.get("next") or ""
@@ -351,18 +359,50 @@ class MunicipalityCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormVi
         return url if safe else ""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(next=self.next_url(), **kwargs)
+        return super().get_context_data(
+            next=self.next_url(), heading=self.heading, intro=self.intro, button=self.button, **kwargs
+        )
+
+    def create(self, data: dict):
+        raise NotImplementedError
 
     def form_valid(self, form):
         try:
-            municipality = services.municipality_create(data=form.cleaned_data, user=self.request.user)
+            created = self.create(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(error, form)
             return self.form_invalid(form)
-        messages.success(
-            self.request, _("Die Kommune „%(name)s“ wurde angelegt.") % {"name": municipality.name}
-        )
+        messages.success(self.request, self.created_message % {"name": created.name})
         return HttpResponseRedirect(self.next_url() or reverse("projects:dashboard"))
+
+
+class MunicipalityCreateView(SharedListCreateView):
+    permission_required = ADD_MUNICIPALITY
+    form_class = MunicipalityForm
+    heading = gettext_lazy("Neue Kommune anlegen")
+    intro = gettext_lazy(
+        "Kommunen stehen allen Konzepten zur Verfügung. Bitte prüfen Sie vorher, ob es die Kommune schon gibt."
+    )
+    button = gettext_lazy("Kommune anlegen")
+    created_message = gettext_lazy("Die Kommune „%(name)s“ wurde angelegt.")
+
+    def create(self, data):
+        return services.municipality_create(data=data, user=self.request.user)
+
+
+class OrganisationCreateView(SharedListCreateView):
+    permission_required = ADD_ORGANISATION
+    form_class = OrganisationForm
+    heading = gettext_lazy("Neue Organisation anlegen")
+    intro = gettext_lazy(
+        "Planungsbüros, federführende Stellen und andere Organisationen stehen allen Konzepten zur "
+        "Verfügung. Bitte prüfen Sie vorher, ob es die Organisation schon gibt."
+    )
+    button = gettext_lazy("Organisation anlegen")
+    created_message = gettext_lazy("Die Organisation „%(name)s“ wurde angelegt.")
+
+    def create(self, data):
+        return services.organisation_create(data=data, user=self.request.user)
 
 
 # --- Quarters --------------------------------------------------------------------------------------
@@ -382,7 +422,7 @@ class QuarterCreateView(LoginRequiredMixin, EditorFormView):
     template_name = "projects/quarter_form.html"
     section = "quarters"
     form_class = QuarterForm
-    success_message = _("Das Quartier „%(name)s“ wurde angelegt.")
+    success_message = gettext_lazy("Das Quartier „%(name)s“ wurde angelegt.")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(has_municipalities=self.concept.participations.exists(), **kwargs)
@@ -396,7 +436,7 @@ class QuarterCreateView(LoginRequiredMixin, EditorFormView):
 
 class QuarterUpdateView(QuarterCreateView):
     object_name = "quarter"
-    success_message = _("Das Quartier „%(name)s“ wurde gespeichert.")
+    success_message = gettext_lazy("Das Quartier „%(name)s“ wurde gespeichert.")
 
     def load(self):
         self.concept, self.object = quarter_for_user(
@@ -414,7 +454,7 @@ class QuarterDeleteView(LoginRequiredMixin, EditorDeleteView):
     section = "quarters"
     object_name = "quarter"
     list_name = "quarter_list"
-    success_message = _("Das Quartier „%(name)s“ wurde gelöscht.")
+    success_message = gettext_lazy("Das Quartier „%(name)s“ wurde gelöscht.")
 
     def load(self):
         self.concept, self.object = quarter_for_user(
@@ -446,7 +486,9 @@ class ActionFieldCreateView(LoginRequiredMixin, EditorFormView):
     section = "fields"
     form_class = ActionFieldForm
     form_takes_concept = False
-    success_message = _("Das Handlungsfeld „%(name)s“ wurde angelegt. Tragen Sie jetzt seine Ziele ein.")
+    success_message = gettext_lazy(
+        "Das Handlungsfeld „%(name)s“ wurde angelegt. Tragen Sie jetzt seine Ziele ein."
+    )
 
     def save(self, data):
         return services.action_field_create(concept=self.concept, data=data, user=self.request.user)
@@ -546,7 +588,7 @@ class ActionFieldDeleteView(LoginRequiredMixin, EditorDeleteView):
     section = "fields"
     object_name = "action_field"
     list_name = "action_field_list"
-    success_message = _("Das Handlungsfeld „%(name)s“ wurde gelöscht.")
+    success_message = gettext_lazy("Das Handlungsfeld „%(name)s“ wurde gelöscht.")
 
     def load(self):
         self.concept, self.object = action_field_for_user(
@@ -605,7 +647,7 @@ class SwotEntryCreateView(LoginRequiredMixin, EditorFormView):
     template_name = "projects/swot_form.html"
     section = "swot"
     form_class = SwotEntryForm
-    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde angelegt.")
+    success_message = gettext_lazy("Der SWOT-Eintrag „%(name)s“ wurde angelegt.")
 
     def get_initial(self):
         initial = super().get_initial()
@@ -622,7 +664,7 @@ class SwotEntryCreateView(LoginRequiredMixin, EditorFormView):
 
 class SwotEntryUpdateView(SwotEntryCreateView):
     object_name = "entry"
-    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde gespeichert.")
+    success_message = gettext_lazy("Der SWOT-Eintrag „%(name)s“ wurde gespeichert.")
 
     def load(self):
         self.concept, self.object = swot_entry_for_user(
@@ -640,7 +682,7 @@ class SwotEntryDeleteView(LoginRequiredMixin, EditorDeleteView):
     section = "swot"
     object_name = "entry"
     list_name = "swot_list"
-    success_message = _("Der SWOT-Eintrag „%(name)s“ wurde gelöscht.")
+    success_message = gettext_lazy("Der SWOT-Eintrag „%(name)s“ wurde gelöscht.")
 
     def load(self):
         self.concept, self.object = swot_entry_for_user(

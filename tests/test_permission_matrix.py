@@ -78,6 +78,7 @@ MATRIX = [
     Row("projects:dashboard", LOGGED_IN, key=""),
     Row("projects:concept_create", ADD_CONCEPT, key=""),
     Row("projects:municipality_create", ADD_MUNICIPALITY, key=""),
+    Row("projects:organisation_create", ADD_MUNICIPALITY, key=""),  # same rule as municipalities
     Row("projects:concept_edit", EDIT),
     Row("projects:concept_history", INTERNAL),
     # Quarters, action fields, goals, SWOT

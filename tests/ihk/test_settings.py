@@ -29,6 +29,12 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY muss gesetzt sein" in result.stderr
 
 
+def test_production_refuses_the_development_key():
+    result = _manage("check", DEBUG="False", SECRET_KEY="django-insecure-dev-only-never-use-in-production")
+    assert result.returncode != 0
+    assert "Entwicklungs- oder zu kurzer Schlüssel" in result.stderr
+
+
 def test_deploy_checks_pass_with_production_settings():
     result = _manage(
         "check",

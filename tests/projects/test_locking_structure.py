@@ -187,7 +187,7 @@ def test_moving_a_goal_makes_an_open_action_field_page_stale(client, setup):
 
 
 def test_saving_an_entry_deleted_meanwhile_says_so(client, setup):
-    concept, _hallenbeck, client_b = setup
+    concept, _hallenbeck, _client_b = setup
     entry = f.make_swot(concept, kind="S", text="Gute Lage")
     url = _url("swot_edit", concept, entry.pk)
     page = client.get(url)
