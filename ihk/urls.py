@@ -13,6 +13,7 @@ urlpatterns = [
     path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("projects.urls")),
     path("", include("funding.urls")),
+    path("", include("participation.urls")),
     path("", include("ihk.report_urls")),
     path("", include("ihk.site_urls")),
 ]

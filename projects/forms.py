@@ -230,7 +230,9 @@ class OrganisationForm(forms.Form):
     name = model_field(Organisation, "name")
     kind = model_field(Organisation, "kind")
     city = model_field(Organisation, "city")
-    website = model_field(Organisation, "website", help_text=_("z. B. https://www.example.org"))
+    website = model_field(
+        Organisation, "website", help_text=_("z. B. https://www.example.org"), assume_scheme="https"
+    )
 
 
 # --- Quarters --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Roles are per concept (``ConceptMembership``); superusers are admins everywhere. Every view reaches these
 through an access helper (``projects/access.py`` and the ``access.py`` of each app), never directly.
-The KuF review permissions live in ``funding/rules.py``.
+The KuF review permissions live in ``funding/rules.py``, moderation in ``participation/rules.py``.
 
 Permissions (object: the concept):
 
@@ -15,7 +15,6 @@ Permissions (object: the concept):
 ``projects.add_municipality``  add a municipality to the shared list (no object): admin, any editor
 ``projects.add_organisation``  add an organisation (planning office, lead body; no object): admin,
                                any editor
-``participation.moderate``     moderate residents' comments: moderator, admin
 ``ihk.download_reports``       download PDF and Excel reports: funder, editor, reviewer, admin
 =============================  =====================================================================
 """
@@ -101,5 +100,4 @@ rules.add_perm("projects.manage_roles", is_admin)
 rules.add_perm("projects.add_concept", is_admin)
 rules.add_perm("projects.add_municipality", is_admin | is_editor_anywhere)
 rules.add_perm("projects.add_organisation", is_admin | is_editor_anywhere)
-rules.add_perm("participation.moderate", is_moderator | is_admin)
 rules.add_perm("ihk.download_reports", is_funder | is_editor | is_reviewer | is_admin)

@@ -41,6 +41,7 @@ ANONYMOUS_ONLY = "anonymous_only"  # the login page: logged-in users are sent on
 REVIEW = "review"  # funding.review_municipality: the reviewer of that municipality, admin
 COMMENT = "comment"  # funding.comment_row: reviewer of the row's municipality, editor, admin
 DOWNLOAD = "download"  # ihk.download_reports: reviewer, funder, editor, admin
+MODERATE = "moderate"  # participation.moderate: moderator, admin
 
 ALLOWED = {
     INTERNAL: MEMBERS,
@@ -51,6 +52,7 @@ ALLOWED = {
     REVIEW: {"reviewer", "admin"},
     COMMENT: {"reviewer", "editor", "admin"},
     DOWNLOAD: {"reviewer", "funder", "editor", "admin"},
+    MODERATE: {"moderator", "admin"},
 }
 
 
@@ -151,6 +153,10 @@ MATRIX = [
     Row("reports:kuf_xlsx", DOWNLOAD),
     Row("reports:kuf_diff_xlsx", DOWNLOAD),
     Row("reports:measures_xlsx", DOWNLOAD),
+    # Moderation of residents' comments (a POST without data gets the form back with its errors)
+    Row("participation:comment_list", MODERATE),
+    Row("participation:comment_moderate", MODERATE, key="comment"),
+    Row("participation:comment_moderate", MODERATE, key="comment", method="post", get_status=200),
 ]
 
 
@@ -193,6 +199,7 @@ def world(request, admin_user):
         "kuf_comment": KufComment.objects.create(
             concept=concept, measure=measure, text="Stimmt die Summe?", author=admin_user
         ),
+        "comment": f.make_comment(measure),
         "kuf_version": KufVersion.objects.create(concept=concept, name="Antrag 2026", years=concept.years),
     }
     return concept, objects, users
