@@ -13,13 +13,14 @@ from measures.models import Measure
 from projects.access import INTERNAL, concept_for_user
 from projects.models import Concept, Municipality
 
-from .models import KufComment
+from .models import FundingProgramme, KufComment
 from .rules import ReviewTarget
 
 REVIEW = "funding.review_municipality"
 COMMENT = "funding.comment_row"
 RESOLVE = "funding.resolve_comment"
 FREEZE = "funding.freeze_version"
+MANAGE_PROGRAMMES = "funding.manage_programmes"
 
 
 def _deny() -> None:
@@ -58,3 +59,16 @@ def kuf_comment_for_user(user, *, slug: str, pk: int, perm: str = RESOLVE) -> tu
     if not user.has_perm(perm, comment):
         _deny()
     return concept, comment
+
+
+def programme_for_user(user, *, pk: int | None = None) -> FundingProgramme | None:
+    """The funding programme ``pk`` (or None, for pages about all programmes) if ``user`` may manage
+    programmes; 403 otherwise, 404 for an unknown programme."""
+    if not user.has_perm(MANAGE_PROGRAMMES):
+        _deny()
+    if pk is None:
+        return None
+    try:
+        return FundingProgramme.objects.get(pk=pk)
+    except FundingProgramme.DoesNotExist:
+        raise Http404(_("Dieses Förderprogramm gibt es nicht.")) from None

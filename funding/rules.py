@@ -9,7 +9,10 @@
                                    the comment's author
 ``funding.freeze_version``         freeze the current KuF as a version (object: the concept): editor,
                                    admin
+``funding.manage_programmes``      add and change funding programmes (no object): admin
 =================================  ==================================================================
+
+The municipalities' rates of a concept are kept by whoever edits the concept (``projects.edit_concept``).
 """
 
 from dataclasses import dataclass
@@ -57,3 +60,4 @@ rules.add_perm("funding.review_municipality", reviews_target | is_admin)
 rules.add_perm("funding.comment_row", reviews_measure | edits_measure_concept | is_admin)
 rules.add_perm("funding.resolve_comment", edits_comment_concept | wrote_comment | is_admin)
 rules.add_perm("funding.freeze_version", is_editor | is_admin)
+rules.add_perm("funding.manage_programmes", is_admin)

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import import_views, kuf_views, version_views, views
+from . import import_views, kuf_views, programme_views, version_views, views
 
 app_name = "funding"
 
 urlpatterns = [
+    # Funding programmes (admins) and the municipalities' rates of a concept (editors)
+    path("programme/", programme_views.ProgrammeListView.as_view(), name="programme_list"),
+    path("programme/new/", programme_views.ProgrammeFormView.as_view(), name="programme_create"),
+    path("programme/<int:pk>/edit/", programme_views.ProgrammeFormView.as_view(), name="programme_edit"),
+    path("konzepte/<slug:slug>/foerdersaetze/", programme_views.RateTableView.as_view(), name="rate_table"),
     path("konzepte/<slug:slug>/massnahmen/", views.MeasureListView.as_view(), name="measure_list"),
     path("konzepte/<slug:slug>/massnahmen/new/", views.MeasureEditorView.as_view(), name="measure_create"),
     path(

@@ -2278,6 +2278,26 @@ def _measure_uid(slug: str, code: str) -> uuid.UUID:
 _MasterData = tuple[dict[str, Municipality], dict[str, Organisation], dict[str, FundingProgramme]]
 
 
+def programmes_ensure() -> dict[str, FundingProgramme]:
+    """The standard funding programmes of ``PROGRAMMES`` (NRW urban development, EFRE, KfW 432, the
+    state's inner-city programme), created where missing; existing ones are left as they are. Used by
+    the demo and by ``manage.py load_programmes`` on a fresh installation."""
+    programmes = {}
+    for code, (name, level, urban, default_rate, max_rate, description) in PROGRAMMES.items():
+        programmes[code] = FundingProgramme.objects.filter(code=code).first() or _save(
+            FundingProgramme(
+                code=code,
+                name=name,
+                level=level,
+                urban_programme=urban,
+                default_rate=Decimal(default_rate),
+                max_rate=Decimal(max_rate),
+                description=description,
+            )
+        )
+    return programmes
+
+
 def _load_master_data() -> _MasterData:
     municipalities = {}
     for name, (ags, population, budget_protection, _rate) in MUNICIPALITIES.items():
@@ -2292,19 +2312,7 @@ def _load_master_data() -> _MasterData:
             Organisation(name=name, kind=kind, city=city, website=website)
         )
 
-    programmes = {}
-    for code, (name, level, urban, default_rate, max_rate, description) in PROGRAMMES.items():
-        programmes[code] = FundingProgramme.objects.filter(code=code).first() or _save(
-            FundingProgramme(
-                code=code,
-                name=name,
-                level=level,
-                urban_programme=urban,
-                default_rate=Decimal(default_rate),
-                max_rate=Decimal(max_rate),
-                description=description,
-            )
-        )
+    programmes = programmes_ensure()
 
     wanted = [
         (name, code, year, rate)

@@ -221,6 +221,7 @@ class ConceptDashboardView(LoginRequiredMixin, TemplateView):
             can_add_concept=user.has_perm(ADD_CONCEPT),
             can_add_municipality=user.has_perm(ADD_MUNICIPALITY),
             can_add_organisation=user.has_perm(ADD_ORGANISATION),
+            can_manage_programmes=user.has_perm("funding.manage_programmes"),
             **kwargs,
         )
 

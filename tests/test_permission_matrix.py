@@ -42,6 +42,7 @@ REVIEW = "review"  # funding.review_municipality: the reviewer of that municipal
 COMMENT = "comment"  # funding.comment_row: reviewer of the row's municipality, editor, admin
 DOWNLOAD = "download"  # ihk.download_reports: reviewer, funder, editor, admin
 MODERATE = "moderate"  # participation.moderate: moderator, admin
+PROGRAMMES = "programmes"  # funding.manage_programmes: admin (no concept involved)
 
 ALLOWED = {
     INTERNAL: MEMBERS,
@@ -53,6 +54,7 @@ ALLOWED = {
     COMMENT: {"reviewer", "editor", "admin"},
     DOWNLOAD: {"reviewer", "funder", "editor", "admin"},
     MODERATE: {"moderator", "admin"},
+    PROGRAMMES: {"admin"},
 }
 
 
@@ -117,6 +119,8 @@ MATRIX = [
     Row("funding:measure_preview", EDIT, key="measure", method="post", get_status=302),
     Row("funding:measure_history", INTERNAL, key="measure"),
     Row("funding:measure_delete", EDIT, key="measure"),
+    # A measure's image: whoever may read the concept (published: everybody)
+    Row("measures:measure_image", VIEW, key="measure_with_image"),
     # The KuF and its review
     Row("funding:kuf_table", INTERNAL),
     Row(
@@ -153,6 +157,11 @@ MATRIX = [
     Row("reports:kuf_xlsx", DOWNLOAD),
     Row("reports:kuf_diff_xlsx", DOWNLOAD),
     Row("reports:measures_xlsx", DOWNLOAD),
+    # Funding programmes (admins) and the municipalities' rates of a concept (editors)
+    Row("funding:programme_list", PROGRAMMES, key=""),
+    Row("funding:programme_create", PROGRAMMES, key=""),
+    Row("funding:programme_edit", PROGRAMMES, key="programme"),
+    Row("funding:rate_table", EDIT),
     # Moderation of residents' comments (a POST without data gets the form back with its errors)
     Row("participation:comment_list", MODERATE),
     Row("participation:comment_moderate", MODERATE, key="comment"),
@@ -171,7 +180,7 @@ def expected_status(row: Row, role: str, published: bool) -> int:
         return 302  # to the login page
     if row.access == LOGGED_IN or role in ALLOWED[row.access]:
         return row.ok
-    if row.access in (ADD_CONCEPT, ADD_MUNICIPALITY):
+    if row.access in (ADD_CONCEPT, ADD_MUNICIPALITY, PROGRAMMES):
         return 403
     return 403 if published or role in MEMBERS else 404
 
@@ -195,11 +204,13 @@ def world(request, admin_user):
         "swot_entry": f.make_swot(concept),
         "membership": memberships["funder"],
         "measure": measure,
+        "measure_with_image": f.make_measure_image(f.make_measure(concept, action_field)),
         "municipality": concept.municipalities.first(),
         "kuf_comment": KufComment.objects.create(
             concept=concept, measure=measure, text="Stimmt die Summe?", author=admin_user
         ),
         "comment": f.make_comment(measure),
+        "programme": f.make_programme(),
         "kuf_version": KufVersion.objects.create(concept=concept, name="Antrag 2026", years=concept.years),
     }
     return concept, objects, users
@@ -208,6 +219,8 @@ def world(request, admin_user):
 def _url(row: Row, concept, objects) -> str:
     if row.key == "":
         return reverse(row.name)
+    if row.key == "programme":  # programmes belong to no concept
+        return reverse(row.name, kwargs={"pk": objects[row.key].pk})
     kwargs = {"slug": concept.slug}
     if row.key == "municipality":
         kwargs["municipality_pk"] = objects[row.key].pk

@@ -1,0 +1,125 @@
+"""Funding programmes (admins) and the funding rates of a concept's municipalities (editors).
+
+Thin views: objects come through ``funding.access`` / ``projects.access``, forms parse, the functions
+in ``funding.programmes`` decide. Post/redirect/get; every page works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.generic import TemplateView
+
+from projects.access import EDIT, concept_for_user
+from projects.forms import add_service_errors
+
+from . import programmes
+from .access import programme_for_user
+from .programme_forms import ProgrammeForm, RateGridForm
+from .views import announce_review_resets
+
+
+class ProgrammeListView(LoginRequiredMixin, TemplateView):
+    template_name = "funding/programme_list.html"
+
+    def get_context_data(self, **kwargs):
+        programme_for_user(self.request.user)
+        return super().get_context_data(programmes=programmes.programme_list(), **kwargs)
+
+
+class ProgrammeFormView(LoginRequiredMixin, TemplateView):
+    """New programme (no ``pk``) or changing one; nothing is saved when anything is wrong."""
+
+    template_name = "funding/programme_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.programme = programme_for_user(request.user, pk=kwargs.get("pk"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ProgrammeForm(instance=self.programme))
+        return super().get_context_data(programme=self.programme, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = ProgrammeForm(request.POST, instance=self.programme)
+        if form.is_valid():
+            data = {name: form.cleaned_data.get(name) for name in programmes.PROGRAMME_FIELDS}
+            try:
+                if self.programme is None:
+                    saved = programmes.programme_create(data=data, user=request.user)
+                else:
+                    saved = programmes.programme_update(
+                        programme=self.programme, data=data, user=request.user
+                    )
+            except ValidationError as error:
+                add_service_errors(error, form)
+                if self.programme is not None:
+                    self.programme.refresh_from_db()
+            else:
+                messages.success(
+                    request, _("Das Förderprogramm „%(name)s“ wurde gespeichert.") % {"name": saved}
+                )
+                return redirect("funding:programme_list")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RateTableView(LoginRequiredMixin, TemplateView):
+    """The funding rates of the concept's municipalities per programme and programme year.
+
+    The form carries the rates as loaded: if someone saved rates meanwhile, the page comes back with the
+    user's input, the cells that changed, and the current rates as the new base, so saving again
+    applies the input deliberately.
+    """
+
+    template_name = "funding/rate_table.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.concept = concept_for_user(request.user, slug=kwargs["slug"], perm=EDIT)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        if "form" not in kwargs:
+            grid = programmes.rate_grid(concept=self.concept)
+            kwargs["form"] = RateGridForm(grid=grid, initial={"loaded": programmes.encode_rates(grid.rates)})
+        return super().get_context_data(concept=self.concept, section="rates", **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        grid = programmes.rate_grid(concept=self.concept)
+        form = RateGridForm(request.POST, grid=grid)
+        conflict = None
+        if form.is_valid():
+            try:
+                loaded = programmes.decode_rates(form.cleaned_data["loaded"])
+            except ValueError:
+                form.add_error(None, _("Die Seite ist unvollständig geladen. Bitte laden Sie sie neu."))
+            else:
+                try:
+                    changed = programmes.municipal_rates_set(
+                        concept=self.concept, rates=form.rates(), loaded=loaded, user=request.user
+                    )
+                except programmes.RatesConflict as error:
+                    conflict = error
+                    data = request.POST.copy()
+                    data["loaded"] = programmes.encode_rates(error.grid.rates)
+                    form = RateGridForm(data, grid=error.grid)
+                except ValidationError as error:
+                    # Cells are keyed "<municipality>-<programme>-<year>"; the form's fields "rate-<same>".
+                    for key, cell_messages in error.update_error_dict({}).items():
+                        form.add_error(None if key == "__all__" else f"rate-{key}", cell_messages)
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Die Fördersätze wurden gespeichert (%(n)d Änderung).",
+                            "Die Fördersätze wurden gespeichert (%(n)d Änderungen).",
+                            changed,
+                        )
+                        % {"n": changed},
+                    )
+                    announce_review_resets(request, self.concept, {m.pk for m in grid.municipalities})
+                    return redirect("funding:rate_table", slug=self.concept.slug)
+        return self.render_to_response(self.get_context_data(form=form, conflict=conflict))

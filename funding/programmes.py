@@ -1,0 +1,255 @@
+"""Funding programmes and the municipalities' funding rates: reads and writes for their browser pages.
+
+Programmes are shared by every concept and kept by admins. A municipality's rate per programme and year
+(``MunicipalRate``) is a fact about the municipality, so it holds in every concept the municipality
+takes part in; the editors of a concept keep the rates of its municipalities for its programme years.
+A grant module without its own rate uses the municipality's rate, else the programme's default rate
+(``kuf.resolve_rate``), so an empty cell here means "the default rate".
+
+Writes are keyword-only, validated, and run in one transaction: all or nothing.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from projects.formatting import format_percent
+from projects.models import Concept, Municipality
+
+from .models import FundingProgramme, MunicipalRate
+
+PROGRAMME_FIELDS = ("code", "name", "level", "urban_programme", "default_rate", "max_rate", "description")
+
+RateKey = tuple[int, int, int]  # municipality id, programme id, year
+
+
+# --- programmes ------------------------------------------------------------------------------------
+
+
+def programme_list() -> list[FundingProgramme]:
+    """Every funding programme, by code, with ``rate_count`` (municipal rates) and ``module_count``
+    (financing modules using it). One query."""
+    return list(
+        FundingProgramme.objects.annotate(
+            rate_count=Count("municipal_rates", distinct=True),
+            module_count=Count("financing_modules", distinct=True),
+        ).order_by("code")
+    )
+
+
+def _programme_save(programme: FundingProgramme, data: Mapping[str, Any]) -> FundingProgramme:
+    for name in PROGRAMME_FIELDS:
+        if name in data:
+            setattr(programme, name, data[name])
+    programme.code = (programme.code or "").strip()
+    errors: dict[str, list[str]] = {}
+    clash = FundingProgramme.objects.filter(code__iexact=programme.code).exclude(pk=programme.pk).first()
+    if programme.code and clash is not None:
+        errors["code"] = [
+            _("Das Kürzel „%(code)s“ hat schon das Programm „%(name)s“.")
+            % {"code": clash.code, "name": clash.name}
+        ]
+    if programme.pk and programme.max_rate is not None:
+        above = (
+            MunicipalRate.objects.filter(programme=programme, rate__gt=programme.max_rate)
+            .select_related("municipality")
+            .order_by("municipality__name", "year")
+            .first()
+        )
+        if above is not None:
+            errors.setdefault("max_rate", []).append(
+                _(
+                    "%(municipality)s hat %(year)s schon einen Fördersatz von %(rate)s in diesem Programm. "
+                    "Bitte zuerst diesen Fördersatz senken."
+                )
+                % {
+                    "municipality": above.municipality.name,
+                    "year": above.year,
+                    "rate": format_percent(above.rate),
+                }
+            )
+    try:
+        programme.full_clean(exclude=list(errors))
+    except ValidationError as error:
+        error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    programme.save()
+    return programme
+
+
+def programme_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> FundingProgramme:
+    """Create a funding programme from ``data`` (``PROGRAMME_FIELDS``).
+
+    Refused, with nothing saved: a code another programme has (ignoring case), rates outside 0–100 %,
+    a default rate above the maximum rate.
+    """
+    with transaction.atomic():
+        return _programme_save(FundingProgramme(), data)
+
+
+def programme_update(
+    *, programme: FundingProgramme, data: Mapping[str, Any], user: AbstractBaseUser
+) -> FundingProgramme:
+    """Change ``programme`` from ``data``; the rules of ``programme_create``, and the maximum rate may not
+    fall below a rate a municipality already has in the programme."""
+    with transaction.atomic():
+        return _programme_save(programme, data)
+
+
+# --- municipal rates -------------------------------------------------------------------------------
+
+
+@dataclass
+class RateGrid:
+    """The rates of a concept's municipalities: for each municipality a table programmes × years."""
+
+    municipalities: list[Municipality]
+    programmes: list[FundingProgramme]
+    years: list[int]
+    rates: dict[RateKey, Decimal] = field(default_factory=dict)
+
+    def cells(self) -> list[RateKey]:
+        return [
+            (municipality.pk, programme.pk, year)
+            for municipality in self.municipalities
+            for programme in self.programmes
+            for year in self.years
+        ]
+
+
+def rate_grid(*, concept: Concept) -> RateGrid:
+    """The rates of ``concept``'s municipalities in every programme for its programme years. Three
+    queries (municipalities, programmes, rates) however many there are."""
+    municipalities = list(concept.municipalities.order_by("name"))
+    programmes = list(FundingProgramme.objects.order_by("code"))
+    years = concept.years
+    rates = {
+        (rate.municipality_id, rate.programme_id, rate.year): rate.rate
+        for rate in MunicipalRate.objects.filter(
+            municipality__in=municipalities, year__gte=concept.year_from, year__lte=concept.year_to
+        )
+    }
+    return RateGrid(municipalities=municipalities, programmes=programmes, years=years, rates=rates)
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """One cell someone else changed after the page was loaded."""
+
+    label: str
+    loaded: str
+    current: str
+
+
+class RatesConflict(Exception):
+    """Someone saved rates of these municipalities after the user loaded the page."""
+
+    def __init__(self, changes: list[RateChange], grid: RateGrid):
+        super().__init__("municipal rates changed meanwhile")
+        self.changes = changes
+        self.grid = grid
+
+
+def encode_rates(rates: Mapping[RateKey, Decimal]) -> str:
+    """The rates as the page loaded them, as compact text for a hidden field."""
+    return ";".join(f"{m}-{p}-{y}={format(rate, 'f')}" for (m, p, y), rate in sorted(rates.items()))
+
+
+def decode_rates(text: str) -> dict[RateKey, Decimal]:
+    """The inverse of ``encode_rates``; raises ``ValueError`` on anything else."""
+    rates: dict[RateKey, Decimal] = {}
+    for part in filter(None, (text or "").split(";")):
+        key, _sep, value = part.partition("=")
+        municipality, programme, year = (int(number) for number in key.split("-"))
+        rates[(municipality, programme, year)] = Decimal(value)
+    return rates
+
+
+def _cell_label(grid: RateGrid, key: RateKey) -> str:
+    names = {m.pk: m.name for m in grid.municipalities}
+    codes = {p.pk: p.code for p in grid.programmes}
+    municipality, programme, year = key
+    return f"{names.get(municipality, '?')}, {codes.get(programme, '?')}, {year}"
+
+
+def municipal_rates_set(
+    *,
+    concept: Concept,
+    rates: Mapping[RateKey, Decimal | None],
+    loaded: Mapping[RateKey, Decimal],
+    user: AbstractBaseUser,
+) -> int:
+    """Store the rates of ``concept``'s municipalities: ``rates`` maps each cell of the page to a rate,
+    or None for "no own rate" (the programme's default applies). Returns how many cells changed.
+
+    ``loaded`` holds the rates as the page showed them: if someone changed any of these cells since,
+    nothing is saved and ``RatesConflict`` lists those cells. Refused with a ``ValidationError`` keyed
+    ``"<municipality>-<programme>-<year>"``: a rate below 0 or above the programme's maximum; a cell
+    for a municipality that does not take part, a programme that does not exist or a year outside the
+    concept.
+    """
+    with transaction.atomic():
+        grid = rate_grid(concept=concept)
+        allowed = set(grid.cells())
+        max_rates = {p.pk: p.max_rate for p in grid.programmes}
+        errors: dict[str, list[str]] = {}
+        for key, rate in rates.items():
+            name = "-".join(str(part) for part in key)
+            if key not in allowed:
+                errors.setdefault("__all__", []).append(
+                    _("Eine Zelle gehört nicht zu diesem Konzept (%(cell)s). Bitte die Seite neu laden.")
+                    % {"cell": name}
+                )
+            elif rate is not None and not Decimal(0) <= rate <= max_rates[key[1]]:
+                errors[name] = [
+                    _(
+                        "%(cell)s: Der Fördersatz muss zwischen 0 und %(max)s liegen (Höchstsatz des Programms)."
+                    )
+                    % {"cell": _cell_label(grid, key), "max": format_percent(max_rates[key[1]])}
+                ]
+        if errors:
+            raise ValidationError(errors)
+        current = {key: grid.rates[key] for key in allowed if key in grid.rates}
+        changed_meanwhile = [
+            RateChange(
+                label=_cell_label(grid, key),
+                loaded=format_percent(loaded[key]) if key in loaded else "–",
+                current=format_percent(current[key]) if key in current else "–",
+            )
+            for key in sorted(allowed)
+            if loaded.get(key) != current.get(key)
+        ]
+        if changed_meanwhile:
+            raise RatesConflict(changed_meanwhile, grid)
+
+        to_delete, to_create, to_update = [], [], []
+        for key, rate in rates.items():
+            stored = current.get(key)
+            if rate is None and stored is not None:
+                to_delete.append(key)
+            elif rate is not None and stored is None:
+                to_create.append(
+                    MunicipalRate(municipality_id=key[0], programme_id=key[1], year=key[2], rate=rate)
+                )
+            elif rate is not None and rate != stored:
+                to_update.append((key, rate))
+        for municipality, programme, year in to_delete:
+            MunicipalRate.objects.filter(
+                municipality_id=municipality, programme_id=programme, year=year
+            ).delete()
+        for (municipality, programme, year), rate in to_update:
+            MunicipalRate.objects.filter(
+                municipality_id=municipality, programme_id=programme, year=year
+            ).update(rate=rate)
+        for row in to_create:
+            row.full_clean(validate_unique=False)
+        MunicipalRate.objects.bulk_create(to_create)
+    return len(to_delete) + len(to_create) + len(to_update)
