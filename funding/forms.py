@@ -1,11 +1,15 @@
-"""Forms of the measure editor's money part: cost lines and financing modules, as growable tables."""
+"""Forms of the measure editor's money part: cost lines and financing modules, as growable tables;
+and the helpers that rewrite a posted table after an edit conflict (rows deleted or added meanwhile)."""
 
+import re
 from decimal import Decimal
 
 from django import forms
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from measures.forms import RowForm, RowsFormSet
 from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
 from projects.formatting import format_eur, format_percent
@@ -16,7 +20,9 @@ from .models import CostLine, FinancingModule, FundingProgramme, KufSignoff
 from .services import CostLineData, ModuleData
 
 
-class CostLineForm(forms.ModelForm):
+class CostLineForm(RowForm):
+    compared_fields = ("section", "year", "gross", "ineligible", "note")
+
     class Meta:
         model = CostLine
         formfield_callback = german_decimal_formfield
@@ -50,8 +56,10 @@ class CostLineForm(forms.ModelForm):
         )
 
 
-class FinancingModuleForm(forms.ModelForm):
+class FinancingModuleForm(RowForm):
     """A module with one optional amount field per programme year (the per-year split)."""
+
+    compared_fields = ("kind", "programme", "source", "cost_share", "rate", "amount")
 
     class Meta:
         model = FinancingModule
@@ -82,6 +90,17 @@ class FinancingModuleForm(forms.ModelForm):
     @property
     def year_fields(self):
         return [self[f"year_{year}"] for year in self.years]
+
+    def stored_values(self) -> dict:
+        values = super().stored_values()
+        stored = {entry.year: entry.amount for entry in self.instance.years.all()}
+        values.update({f"year_{year}": stored.get(year) for year in self.years})
+        return values
+
+    def submitted_values(self) -> dict:
+        values = super().submitted_values()
+        values.update({f"year_{year}": self.cleaned_data.get(f"year_{year}") for year in self.years})
+        return values
 
     def clean(self):
         cleaned = super().clean()
@@ -134,25 +153,12 @@ class FinancingModuleForm(forms.ModelForm):
         )
 
 
-class _RowsFormSet(BaseInlineFormSet):
-    def kept_forms(self):
-        """Forms that hold a row to keep: filled, valid and not marked for removal."""
-        for form in self.forms:
-            if not form.is_valid():
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            if not form.has_changed() and not form.instance.pk:
-                continue
-            yield form
-
-
-class CostLineFormSet(_RowsFormSet):
+class CostLineFormSet(RowsFormSet):
     def rows(self) -> list[CostLineData]:
         return [form.row() for form in self.kept_forms()]
 
 
-class FinancingModuleFormSet(_RowsFormSet):
+class FinancingModuleFormSet(RowsFormSet):
     def rows(self) -> list[ModuleData]:
         return [form.row(order) for order, form in enumerate(self.kept_forms(), start=1)]
 
@@ -168,6 +174,115 @@ FinancingModules = inlineformset_factory(
     extra=0,
     can_delete=True,
 )
+
+
+# --- Rewriting a posted table -----------------------------------------------------------------------
+# A formset's rows arrive as ``<prefix>-<n>-<field>``; the first ``INITIAL_FORMS`` rows must carry the id
+# of a stored row. When someone else deleted such a row meanwhile, Django would refuse it with an error on
+# the hidden id; these helpers turn it into a new row instead, and put rows others added into the table.
+
+
+def _rows(data: QueryDict, prefix: str) -> tuple[list[dict[str, list[str]]], int] | None:
+    """The posted rows of one table (field -> values) and the number of stored rows; None if the
+    management data is unusable (the formset then reports it)."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
+    except ValueError:
+        return None
+    if not 0 <= initial <= total <= 1000:
+        return None
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
+    rows: list[dict[str, list[str]]] = [{} for _ in range(total)]
+    for key in data:
+        match = pattern.match(key)
+        if match and int(match.group(1)) < total:
+            rows[int(match.group(1))][match.group(2)] = data.getlist(key)
+    return rows, initial
+
+
+def _write_rows(data: QueryDict, prefix: str, rows: list[dict[str, list[str]]], initial: int) -> None:
+    pattern = re.compile(rf"^{re.escape(prefix)}-\d+-")
+    for key in [key for key in data if pattern.match(key)]:
+        del data[key]
+    for index, row in enumerate(rows):
+        for name, values in row.items():
+            data.setlist(f"{prefix}-{index}-{name}", values)
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    data[f"{prefix}-INITIAL_FORMS"] = str(initial)
+
+
+def _row_id(row: dict[str, list[str]]) -> int | None:
+    value = (row.get("id") or [""])[-1]
+    return int(value) if value.isdigit() else None
+
+
+def detach_stale_rows(data: QueryDict, *, prefix: str, current_ids: set[int]) -> list[tuple[int | None, int]]:
+    """Turn posted rows whose stored row no longer exists (deleted by someone else) into new rows.
+
+    ``data`` (a mutable copy of the POST) is rewritten: the row loses its id and moves behind the stored
+    rows, so saving creates it again. A row that was also marked for removal is dropped. Returns
+    ``(old id, new row index)`` for every row kept this way.
+    """
+    parsed = _rows(data, prefix)
+    if parsed is None:
+        return []
+    rows, initial = parsed
+    kept, moved = [], []
+    for row in rows[:initial]:
+        pk = _row_id(row)
+        if pk is not None and pk in current_ids:
+            kept.append(row)
+            continue
+        row["id"] = [""]
+        if (row.get("DELETE") or [""])[-1] not in ("", "off", "false"):
+            continue  # the user removed it too: nothing to keep
+        moved.append((pk, row))
+    if len(kept) == initial:
+        return []
+    _write_rows(data, prefix, kept + [row for _pk, row in moved] + rows[initial:], len(kept))
+    return [(pk, len(kept) + n) for n, (pk, _row) in enumerate(moved)]
+
+
+def posted_row_ids(data: QueryDict, *, prefix: str) -> set[int]:
+    """The ids of the stored rows a posted table holds."""
+    parsed = _rows(data, prefix)
+    if parsed is None:
+        return set()
+    rows, initial = parsed
+    return {pk for pk in (_row_id(row) for row in rows[:initial]) if pk is not None}
+
+
+def form_values(form: forms.Form) -> dict[str, list[str]]:
+    """An unbound form's inputs as the browser would post them (field name without prefix -> values)."""
+    values = {}
+    for field in form:
+        value = field.value()
+        if field.widget_type == "checkbox":
+            if value:
+                values[field.name] = ["on"]
+            continue
+        if value is None:
+            continue
+        shown = field.field.widget.format_value(value)  # a list for selects, a string for inputs
+        if isinstance(shown, list | tuple):
+            values[field.name] = [str(item) for item in shown]
+        else:
+            values[field.name] = [str(shown or "")]
+    return values
+
+
+def insert_stored_rows(data: QueryDict, *, prefix: str, forms_to_add: list[forms.Form]) -> list[int]:
+    """Put stored rows the posted table lacks (added by someone else meanwhile) into ``data`` as stored
+    rows, so that saving keeps them. ``forms_to_add`` are unbound forms of those rows from the formset.
+    Returns their row indexes."""
+    parsed = _rows(data, prefix)
+    if parsed is None or not forms_to_add:
+        return []
+    rows, initial = parsed
+    added = [form_values(form) for form in forms_to_add]
+    _write_rows(data, prefix, rows[:initial] + added + rows[initial:], initial + len(added))
+    return list(range(initial, initial + len(added)))
 
 
 def programmes_for_editor() -> list[FundingProgramme]:

@@ -1,6 +1,6 @@
 """Reads for funding: the KuF rows of a concept, loaded in a fixed number of queries."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,8 +19,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from measures.models import Measure
-from projects.history import HistoryEntry, history_entries
+from measures.models import Indicator, Measure
+from projects.history import HistoryEntry, history_entries, version_boundary
 from projects.models import Concept, Goal, Municipality, Quarter
 
 from . import checks, kuf
@@ -100,8 +100,36 @@ def measure_inputs(*, concept: Concept) -> list[kuf.MeasureInput]:
     measures: measures with action field and municipality (1), their quarters (1), cost lines (1),
     financing modules with programme (1), their per-year amounts (1), rates (1).
     """
+    return _measure_inputs(scope={"concept": concept}, rates=lambda _ids: _rate_table(concept))
+
+
+def kuf_rows_for_measures(*, measure_ids: Iterable[int]) -> dict[int, kuf.KufRow]:
+    """The computed KuF row of each of these measures (of any concepts), by measure id: for lists
+    that show a page of measures, such as the admin's. Six queries, however many measures: as
+    ``measure_inputs``, the rates being those of the measures' municipalities."""
+    ids = sorted(set(measure_ids))
+    if not ids:
+        return {}
+    inputs = _measure_inputs(
+        scope={"pk__in": ids},
+        rates=lambda municipality_ids: {
+            (municipality, programme, year): rate
+            for municipality, programme, year, rate in MunicipalRate.objects.filter(
+                municipality_id__in=municipality_ids
+            ).values_list("municipality_id", "programme_id", "year", "rate")
+        },
+    )
+    return {measure.id: kuf.compute_row(measure) for measure in inputs}
+
+
+def _measure_inputs(
+    *, scope: dict, rates: Callable[[set[int]], dict[tuple[int, int, int], Decimal]]
+) -> list[kuf.MeasureInput]:
+    """The measures selected by ``scope`` (lookups on ``Measure``) as KuF input; ``rates`` gives the
+    rate table for the municipality ids of those measures."""
+    related = {f"measure__{key}": value for key, value in scope.items()}
     measures = list(
-        Measure.objects.filter(concept=concept)
+        Measure.objects.filter(**scope)
         .order_by("action_field__order", "action_field__code", "order", "code")
         .values_list(
             "pk",
@@ -123,14 +151,14 @@ def measure_inputs(*, concept: Concept) -> list[kuf.MeasureInput]:
     )
     quarters: dict[int, list[tuple[str, str]]] = {}
     for measure_id, code, programme in (
-        Measure.quarters.through.objects.filter(measure__concept=concept)
+        Measure.quarters.through.objects.filter(**related)
         .order_by("quarter__order", "quarter__code")
         .values_list("measure_id", "quarter__code", "quarter__programme")
     ):
         quarters.setdefault(measure_id, []).append((code, programme))
     costs: dict[int, list[kuf.CostInput]] = {}
     for measure_id, section, year, gross, ineligible in (
-        CostLine.objects.filter(measure__concept=concept)
+        CostLine.objects.filter(**related)
         .order_by("measure_id", "year", "section", "pk")
         .values_list("measure_id", "section", "year", "gross", "ineligible")
     ):
@@ -138,13 +166,13 @@ def measure_inputs(*, concept: Concept) -> list[kuf.MeasureInput]:
             kuf.CostInput(section=section, year=year, gross=gross, ineligible=ineligible)
         )
     year_amounts: dict[int, dict[int, Decimal]] = {}
-    for module_id, year, amount in FinancingYear.objects.filter(module__measure__concept=concept).values_list(
-        "module_id", "year", "amount"
-    ):
+    for module_id, year, amount in FinancingYear.objects.filter(
+        **{f"module__{key}": value for key, value in related.items()}
+    ).values_list("module_id", "year", "amount"):
         year_amounts.setdefault(module_id, {})[year] = amount
     modules: dict[int, list[tuple]] = {}
     for row in (
-        FinancingModule.objects.filter(measure__concept=concept)
+        FinancingModule.objects.filter(**related)
         .order_by("measure_id", "order", "pk")
         .values_list(
             "measure_id",
@@ -162,7 +190,7 @@ def measure_inputs(*, concept: Concept) -> list[kuf.MeasureInput]:
         )
     ):
         modules.setdefault(row[0], []).append(row[1:])
-    rate_table = _rate_table(concept)
+    rate_table = rates({row[7] for row in measures})
 
     inputs = []
     for (
@@ -362,13 +390,53 @@ def measure_preview_row(
 
 
 def measure_history(*, measure: Measure) -> list[HistoryEntry]:
-    """The change history of a measure and its cost lines, financing modules and their year amounts,
-    newest first.
+    """The change history of a measure and its cost lines, financing modules with their year amounts,
+    and indicators, newest first.
 
     Queries, however long the history: measure records (1), their goals and quarters (2, plus 2 for the
-    names), cost-line records (1), module records (1), year-amount records (1), and one per related
-    model named in them (action field, municipality, programme: at most 3). Users come with the records.
+    names), cost-line records (1), module records (1), programme codes (1), year-amount records (1),
+    indicator records (1), and one per related model named in them (action field, municipality: at
+    most 2). Users come with the records.
     """
+    entries, _records = _measure_history(measure)
+    return sorted(entries, key=lambda entry: entry.date, reverse=True)
+
+
+def measure_changes_since(*, measure: Measure, version: int) -> list[HistoryEntry]:
+    """Everything saved on a measure after the user loaded it at ``version``: the measure's fields,
+    goals, quarters, cost lines, financing modules, year amounts and indicators (added, changed with old
+    and new values, deleted), each with who and when; newest first. Empty if nobody saved since. The
+    queries of ``measure_history``."""
+    entries, records = _measure_history(measure)
+    boundary = version_boundary(records, version=version)
+    if boundary is None:
+        return []
+    since = [entry for entry in entries if entry.date >= boundary]
+    return sorted(since, key=lambda entry: entry.date, reverse=True)
+
+
+def measure_row_ids(*, measure: Measure) -> dict[str, set[int]]:
+    """The ids of the measure's stored rows per editor table (costs, modules, indicators). Three
+    queries."""
+    return {
+        "costs": set(CostLine.objects.filter(measure=measure).values_list("pk", flat=True)),
+        "modules": set(FinancingModule.objects.filter(measure=measure).values_list("pk", flat=True)),
+        "indicators": set(Indicator.objects.filter(measure=measure).values_list("pk", flat=True)),
+    }
+
+
+def measure_related(*, measure: Measure) -> list[tuple[int, str]]:
+    """The related measures of ``measure`` as (id, code), by code. One query."""
+    return list(measure.related.order_by("code").values_list("pk", "code"))
+
+
+def measure_codes(*, concept: Concept, ids: Iterable[int]) -> dict[int, str]:
+    """Codes of the given measures of ``concept``. One query."""
+    return dict(Measure.objects.filter(concept=concept, pk__in=list(ids)).values_list("pk", "code"))
+
+
+def _measure_history(measure: Measure) -> tuple[list[HistoryEntry], list]:
+    """Unsorted history entries of a measure and its rows, and the measure's own records."""
     measure_records = list(measure.history.select_related("history_user"))
     history_ids = [record.history_id for record in measure_records]
     m2m = {}
@@ -393,6 +461,7 @@ def measure_history(*, measure: Measure) -> list[HistoryEntry]:
         cost_records,
         model=CostLine,
         label=lambda r: _("Kostenzeile %(year)s, KG %(section)s") % {"year": r.year, "section": r.section},
+        with_values=True,
     )
     module_records = list(
         FinancingModule.history.filter(measure_id=measure.pk).select_related("history_user")
@@ -403,7 +472,7 @@ def measure_history(*, measure: Measure) -> list[HistoryEntry]:
         name = programme_codes.get(record.programme_id) or record.source or _("Mittel Dritter")
         return _("Finanzierung %(name)s") % {"name": name}
 
-    entries += history_entries(module_records, model=FinancingModule, label=module_label)
+    entries += history_entries(module_records, model=FinancingModule, label=module_label, with_values=True)
     module_names = {record.id: module_label(record) for record in module_records}
     year_records = list(
         FinancingYear.history.filter(module_id__in=module_names).select_related("history_user")
@@ -415,8 +484,16 @@ def measure_history(*, measure: Measure) -> list[HistoryEntry]:
             _("%(module)s, Jahresscheibe %(year)s")
             % {"module": module_names.get(r.module_id, ""), "year": r.year}
         ),
+        with_values=True,
     )
-    return sorted(entries, key=lambda entry: entry.date, reverse=True)
+    indicator_records = list(Indicator.history.filter(measure_id=measure.pk).select_related("history_user"))
+    entries += history_entries(
+        indicator_records,
+        model=Indicator,
+        label=lambda r: _("Indikator „%(name)s“") % {"name": r.name},
+        with_values=True,
+    )
+    return entries, measure_records
 
 
 @dataclass

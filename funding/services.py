@@ -1,7 +1,8 @@
 """Writes for measures with their costs and financing: one transaction, one version check, full history.
 
-The browser editor and the Excel import both call ``measure_save``; it validates everything again
-(``full_clean`` on every row, cross-row rules), so no path can store what the editor would refuse.
+The browser editor calls ``measure_save``; it validates everything again (``full_clean`` on every row,
+cross-row rules), so no path can store what the editor would refuse. The Excel import applies the same
+rules with bulk statements (``funding.imports``).
 """
 
 from dataclasses import dataclass, field
@@ -13,9 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from measures.images import image_delete, image_planned_name, image_write
 from measures.models import Measure
+from measures.services import IndicatorData, indicators_sync
 from projects.formatting import format_percent
-from projects.locking import claim_version
+from projects.locking import EditConflict, claim_version
 from projects.models import Concept
 
 from . import kuf
@@ -108,45 +111,87 @@ def measure_save(
     profile: dict,
     cost_lines: list[CostLineData],
     modules: list[ModuleData],
+    indicators: list[IndicatorData] | None = None,
     expected_version: int | None,
+    related_seen: set[int] | None = None,
     user,
 ) -> Measure:
-    """Create (``measure=None``) or update a measure with its cost lines and financing modules.
+    """Create (``measure=None``) or update a measure with its cost lines, financing modules and
+    indicators.
 
     Contract:
     - ``profile`` holds the fields in ``PROFILE_FIELDS`` plus ``goals``, ``quarters``, ``related``
       (iterables of objects of this concept) and ``image`` (a ``ContentFile`` to store, ``False`` to
       remove the image, ``None`` to keep it).
-    - ``cost_lines`` and ``modules`` are the complete new state: rows with an ``id`` of this measure are
-      updated, rows without one created, rows of the measure not listed deleted.
-    - Updates must pass the ``expected_version`` the user loaded; if someone saved meanwhile,
-      ``projects.locking.EditConflict`` is raised and nothing is saved.
+    - ``cost_lines``, ``modules`` and ``indicators`` are the complete new state: rows with an ``id`` of
+      this measure are updated, rows without one created, rows of the measure not listed deleted.
+      ``indicators=None`` leaves the indicators as they are.
+    - Updates must pass the ``expected_version`` the user loaded (a ``ValidationError`` if missing); if
+      someone saved meanwhile, ``projects.locking.EditConflict`` is raised and nothing is saved. So it is
+      if ``related_seen`` (the related measures the user loaded) is given and differs from the stored
+      ones: the relation is symmetrical, so another measure's save changes it without a new version.
     - Everything is validated (``full_clean`` and the cross-row rules); on any ``ValidationError``
       nothing is saved. Every saved or deleted row gets a history entry naming ``user``.
+    - A new image is written to the storage only after everything else is validated, as the last step
+      of the transaction (and removed again if the commit fails); a replaced or removed image file is
+      deleted after the commit.
     """
-    with transaction.atomic():
-        if measure is None:
-            measure = Measure(concept=concept)
-        elif expected_version is not None:
-            claim_version(measure, expected_version=expected_version)
-        for name in PROFILE_FIELDS:
-            if name in profile:
-                setattr(measure, name, profile[name])
-        image = profile.get("image")
-        if image is False:
-            measure.image = None
-        elif isinstance(image, ContentFile):
-            measure.image.save(image.name, image, save=False)
-        measure.full_clean()
-        _set_user(measure, user)
-        measure.save()
-        _save_relations(measure, concept=concept, profile=profile)
-        _sync_cost_lines(measure, cost_lines, user)
-        _sync_modules(measure, modules, user)
-        errors = financing_errors(modules=modules)
-        if errors:
-            raise ValidationError(errors)
+    if measure is not None and expected_version is None:
+        raise ValidationError(
+            {
+                "version": _(
+                    "Dem Formular fehlt die Versionsangabe, deshalb lässt sich nicht prüfen, ob jemand "
+                    "anderes die Maßnahme inzwischen gespeichert hat. Bitte laden Sie die Seite neu."
+                )
+            }
+        )
+    image = profile.get("image")
+    old_image = measure.image.name if measure is not None and measure.image else ""
+    written = ""
+    try:
+        with transaction.atomic():
+            if measure is None:
+                measure = Measure(concept=concept)
+            else:
+                if related_seen is not None:
+                    _check_related(measure, related_seen)
+                claim_version(measure, expected_version=expected_version)
+            for name in PROFILE_FIELDS:
+                if name in profile:
+                    setattr(measure, name, profile[name])
+            planned = ""
+            if image is False:
+                measure.image = None
+            elif isinstance(image, ContentFile):
+                planned = image_planned_name(measure=measure, content=image)
+                measure.image = planned  # only the name for now: nothing is written before validation
+            measure.full_clean()
+            _set_user(measure, user)
+            measure.save()
+            _save_relations(measure, concept=concept, profile=profile)
+            _sync_cost_lines(measure, cost_lines, user)
+            _sync_modules(measure, modules, user)
+            if indicators is not None:
+                indicators_sync(measure=measure, rows=indicators, user=user)
+            errors = financing_errors(modules=modules)
+            if errors:
+                raise ValidationError(errors)
+            if planned:
+                written = image_write(measure=measure, content=image, planned=planned)
+            if old_image and old_image != (measure.image.name or ""):
+                transaction.on_commit(lambda: image_delete(name=old_image))
+    except BaseException:
+        if written:
+            image_delete(name=written)
+        raise
     return measure
+
+
+def _check_related(measure: Measure, seen: set[int]) -> None:
+    """Raise ``EditConflict`` if the measure's related measures are no longer those the user loaded."""
+    if set(measure.related.values_list("pk", flat=True)) != seen:
+        current = Measure.objects.get(pk=measure.pk)
+        raise EditConflict(instance=current, changes=[])
 
 
 def _save_relations(measure: Measure, *, concept: Concept, profile: dict) -> None:
@@ -258,8 +303,13 @@ def _sync_years(module: FinancingModule, years: dict[int, Decimal], user) -> Non
 
 
 def measure_delete(*, measure: Measure, user) -> None:
-    """Delete a measure with its cost lines and financing modules; the history keeps them all."""
+    """Delete a measure with its cost lines, financing modules and indicators; the history keeps them
+    all. Its image file is removed after the commit."""
+    image = measure.image.name if measure.image else ""
     with transaction.atomic():
+        for indicator in measure.indicators.all():
+            _set_user(indicator, user)
+            indicator.delete()
         for module in measure.financing_modules.prefetch_related("years"):
             for entry in module.years.all():
                 _set_user(entry, user)
@@ -271,6 +321,8 @@ def measure_delete(*, measure: Measure, user) -> None:
             line.delete()
         _set_user(measure, user)
         measure.delete()
+        if image:
+            transaction.on_commit(lambda: image_delete(name=image))
 
 
 # --- KuF review ------------------------------------------------------------------------------------

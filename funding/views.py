@@ -5,26 +5,68 @@ Measures live in ``measures``; these views sit in ``funding`` because the editor
 financing, which only ``funding`` may know. Every view gets its objects through an access helper.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from measures.access import measure_for_user
-from measures.forms import MeasureForm
+from measures.forms import IndicatorFormSet, Indicators, MeasureForm
 from measures.models import Measure
 from projects.access import EDIT, INTERNAL, concept_for_user
+from projects.history import HistoryEntry
 from projects.locking import EditConflict
 
 from . import selectors, services
-from .forms import CostLines, FinancingModules, programmes_for_editor
+from .forms import (
+    CostLineFormSet,
+    CostLines,
+    FinancingModuleFormSet,
+    FinancingModules,
+    detach_stale_rows,
+    insert_stored_rows,
+    posted_row_ids,
+    programmes_for_editor,
+)
 
-ROW_ACTIONS = {"add_cost": "costs", "add_module": "modules"}
+ROW_ACTIONS = {"add_cost": "costs", "add_module": "modules", "add_indicator": "indicators"}
+# The growable tables of the editor: form prefix -> model name in the history.
+TABLES = {"costs": "costline", "modules": "financingmodule", "indicators": "indicator"}
+
+
+@dataclass
+class EditorForms:
+    """The forms of the measure editor: the profile and its three growable tables."""
+
+    profile: MeasureForm
+    costs: CostLineFormSet
+    modules: FinancingModuleFormSet
+    indicators: IndicatorFormSet
+
+    @property
+    def tables(self) -> dict:
+        return {"costs": self.costs, "modules": self.modules, "indicators": self.indicators}
+
+    def is_valid(self) -> bool:
+        return all([self.profile.is_valid(), *(formset.is_valid() for formset in self.tables.values())])
+
+
+@dataclass
+class Conflict:
+    """What the conflict box shows: the saves since the user's version, and notes on what the history
+    cannot tell (rows gone, related measures changed through another measure)."""
+
+    entries: list[HistoryEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class MeasureListView(LoginRequiredMixin, TemplateView):
@@ -45,11 +87,19 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
 
 
 class MeasureEditorView(LoginRequiredMixin, View):
-    """Create (no ``pk``) or edit a measure: profile, cost lines and financing modules on one page.
+    """Create (no ``pk``) or edit a measure: profile, cost lines, financing modules and indicators on
+    one page.
 
     Works without JavaScript: "Zeile hinzufügen" and "Summen berechnen" submit the whole form and the
     page comes back with the input kept and nothing saved. With htmx the same requests swap only the
-    money section, and every change recalculates the totals through ``MeasurePreviewView``.
+    table concerned, and every change of the money part recalculates the totals through
+    ``MeasurePreviewView``.
+
+    No lost edits: if someone else saved since the page was loaded (or deleted a row the page holds, or
+    changed the related measures through another measure), nothing is saved; the page comes back (409)
+    with every change made meanwhile, who made it and when, the user's input kept, the cells whose input
+    differs from what is stored now marked with the stored value, rows others added put into the
+    tables, and rows others deleted kept as new rows. Saving again applies the input deliberately.
     """
 
     template_name = "funding/measure_form.html"
@@ -59,7 +109,7 @@ class MeasureEditorView(LoginRequiredMixin, View):
             return measure_for_user(self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"])
         return concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=EDIT), None
 
-    def build(self, concept, measure, data=None, files=None):
+    def build(self, concept, measure, data=None, files=None) -> EditorForms:
         instance = measure or Measure(concept=concept)
         programmes = programmes_for_editor()
         profile = MeasureForm(data, files, instance=instance, concept=concept)
@@ -81,12 +131,20 @@ class MeasureEditorView(LoginRequiredMixin, View):
             else None,
             form_kwargs={"concept": concept, "programmes": programmes},
         )
+        indicators = Indicators(
+            data,
+            instance=instance,
+            prefix="indicators",
+            queryset=instance.indicators.order_by("pk") if measure else None,
+        )
         if measure is None and data is None:
             costs.extra = 2
             modules.extra = 1
-        return profile, costs, modules
+            indicators.extra = 1
+        return EditorForms(profile=profile, costs=costs, modules=modules, indicators=indicators)
 
-    def preview(self, concept, profile, costs, modules, measure):
+    def preview(self, concept, forms: EditorForms, measure):
+        profile, costs, modules = forms.profile, forms.costs, forms.modules
         if profile.is_bound:
             municipality_id = profile.data.get("municipality") or None
             start = profile.data.get("start_year")
@@ -112,19 +170,19 @@ class MeasureEditorView(LoginRequiredMixin, View):
         )
         return row
 
-    def render_page(self, concept, measure, profile, costs, modules, status=200, focus_new=None, **extra):
+    def render_page(self, concept, measure, forms: EditorForms, status=200, focus_new=None, **extra):
         if focus_new:
             # The row just added gets the focus (browsers honour autofocus on load, htmx after a swap).
-            formset = costs if focus_new == "costs" else modules
-            first = next(iter(formset.forms[-1].fields.values()))
+            first = next(iter(forms.tables[focus_new].forms[-1].fields.values()))
             first.widget.attrs["autofocus"] = True
         context = {
             "concept": concept,
             "measure": measure,
-            "form": profile,
-            "costs": costs,
-            "modules": modules,
-            "row": self.preview(concept, profile, costs, modules, measure),
+            "form": forms.profile,
+            "costs": forms.costs,
+            "modules": forms.modules,
+            "indicators": forms.indicators,
+            "row": self.preview(concept, forms, measure),
             "section": "measures",
             **extra,
         }
@@ -132,52 +190,168 @@ class MeasureEditorView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         concept, measure = self.objects()
-        profile, costs, modules = self.build(concept, measure)
-        return self.render_page(concept, measure, profile, costs, modules)
+        return self.render_page(concept, measure, self.build(concept, measure))
 
     def post(self, request, *args, **kwargs):
         concept, measure = self.objects()
         data = request.POST.copy()
         action = data.get("_action", "save")
+        stale = _detach_stale_rows(measure, data) if measure else {}
         if action in ROW_ACTIONS:
             prefix = ROW_ACTIONS[action]
-            data[f"{prefix}-TOTAL_FORMS"] = str(int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0) + 1)
-        profile, costs, modules = self.build(concept, measure, data, request.FILES)
+            data[f"{prefix}-TOTAL_FORMS"] = str((_int(data.get(f"{prefix}-TOTAL_FORMS")) or 0) + 1)
+        if action == "save" and stale and _int(data.get("version")) is not None:
+            # A row the page holds is gone: show it as a conflict before anything is saved.
+            return self.render_conflict(concept, data, request.FILES, stale=stale)
+        forms = self.build(concept, measure, data, request.FILES)
         if action != "save":
-            return self.render_page(
-                concept, measure, profile, costs, modules, focus_new=ROW_ACTIONS.get(action)
-            )
-        valid = all([profile.is_valid(), costs.is_valid(), modules.is_valid()])
+            if stale:
+                base = _int(data.get("version"))
+                entries = selectors.measure_changes_since(measure=measure, version=base) if base else []
+                _label_rows(forms, stale=stale, added={}, entries=entries)
+            return self.render_page(concept, measure, forms, focus_new=ROW_ACTIONS.get(action))
+        valid = forms.is_valid()
         errors = []
         if valid:
-            errors = services.financing_errors(modules=modules.rows())
+            errors = services.financing_errors(modules=forms.modules.rows())
         if valid and not errors:
+            profile = forms.profile
             before = {measure.municipality_id} if measure else set()  # a move concerns both
             try:
                 saved = services.measure_save(
                     concept=concept,
                     measure=measure,
                     profile=profile.profile(),
-                    cost_lines=costs.rows(),
-                    modules=modules.rows(),
+                    cost_lines=forms.costs.rows(),
+                    modules=forms.modules.rows(),
+                    indicators=forms.indicators.rows(),
                     expected_version=profile.cleaned_data.get("version") if measure else None,
+                    related_seen=profile.related_seen_ids(),
                     user=request.user,
                 )
-            except EditConflict as conflict:
-                data["version"] = str(conflict.instance.version)
-                profile, costs, modules = self.build(concept, measure, data, request.FILES)
-                return self.render_page(
-                    concept, measure, profile, costs, modules, conflict=conflict, status=409
-                )
+            except EditConflict:
+                return self.render_conflict(concept, data, request.FILES, stale={})
             except ValidationError as error:
-                errors = _attach(error, profile)
+                errors = _attach(error, forms.profile)
+                if measure is not None:
+                    # The service may have set the input on the object before refusing it.
+                    concept, measure = self.objects()
             else:
                 messages.success(
                     request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": saved.code}
                 )
                 announce_review_resets(request, concept, before | {saved.municipality_id})
                 return HttpResponseRedirect(reverse("funding:measure_edit", args=[concept.slug, saved.pk]))
-        return self.render_page(concept, measure, profile, costs, modules, extra_errors=errors)
+        return self.render_page(concept, measure, forms, extra_errors=errors)
+
+    def render_conflict(self, concept, data, files, *, stale: dict[str, list[tuple[int | None, int]]]):
+        """The page after a conflict (409): the changes since the user's version, the user's input with
+        the cells that differ from the stored values marked, and the form moved to the current version,
+        so that saving again applies the input deliberately."""
+        concept, current = self.objects()
+        base = _int(data.get("version"))
+        entries = selectors.measure_changes_since(measure=current, version=base) if base else []
+        notes = []
+        related_now = selectors.measure_related(measure=current)
+        now_ids = {pk for pk, _code in related_now}
+        if "related_seen" in data:
+            seen = {int(part) for part in (data.get("related_seen") or "").split(",") if part.isdigit()}
+            if seen != now_ids:
+                codes = selectors.measure_codes(concept=concept, ids=seen | now_ids)
+                notes.append(
+                    _(
+                        "Die verwandten Maßnahmen wurden inzwischen geändert (auch das Speichern einer "
+                        "anderen Maßnahme ändert sie): vorher %(old)s, jetzt gespeichert %(new)s. Ihre "
+                        "Auswahl steht unverändert im Formular."
+                    )
+                    % {
+                        "old": ", ".join(sorted(codes.get(pk, f"#{pk}") for pk in seen)) or "–",
+                        "new": ", ".join(code for _pk, code in related_now) or "–",
+                    }
+                )
+        data["version"] = str(current.version)
+        data["related_seen"] = ",".join(str(pk) for pk in sorted(now_ids))
+        # Rows others added meanwhile go into the tables, so saving again does not delete them unseen.
+        stored = self.build(concept, current)
+        added = {}
+        for prefix, formset in stored.tables.items():
+            posted = posted_row_ids(data, prefix=prefix)
+            new_rows = [form for form in formset.forms if form.instance.pk not in posted]
+            added[prefix] = insert_stored_rows(data, prefix=prefix, forms_to_add=new_rows)
+        forms = self.build(concept, current, data, files)
+        for formset in forms.tables.values():
+            formset.mark_saved()
+        notes += _label_rows(forms, stale=stale, added=added, entries=entries)
+        if files.get("image"):
+            notes.append(
+                _(
+                    "Das ausgewählte Bild wurde nicht gespeichert; bitte wählen Sie es vor dem Speichern erneut aus."
+                )
+            )
+        return self.render_page(
+            concept, current, forms, status=409, conflict=Conflict(entries=entries, notes=notes)
+        )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _detach_stale_rows(measure, data) -> dict[str, list[tuple[int | None, int]]]:
+    """Rows of the posted tables whose stored row was deleted meanwhile, turned into new rows."""
+    current = selectors.measure_row_ids(measure=measure)
+    stale = {}
+    for prefix in TABLES:
+        moved = detach_stale_rows(data, prefix=prefix, current_ids=current[prefix])
+        if moved:
+            stale[prefix] = moved
+    return stale
+
+
+def _when(entry: HistoryEntry) -> str:
+    return date_format(timezone.localtime(entry.date), "d.m.Y H:i")
+
+
+def _label_rows(forms: EditorForms, *, stale, added, entries: list[HistoryEntry]) -> list[str]:
+    """Put a note on every row deleted or added by someone else; return the notes for the conflict box
+    on rows whose deletion the history does not show."""
+    by_object = {(entry.object_model, entry.object_id, entry.kind): entry for entry in reversed(entries)}
+    notes = []
+    for prefix, moved in stale.items():
+        formset = forms.tables[prefix]
+        for old_id, index in moved:
+            form = formset.forms[index]
+            entry = by_object.get((TABLES[prefix], old_id, "-"))
+            if entry:
+                form.conflict_note = _(
+                    "%(row)s wurde inzwischen von %(user)s gelöscht (%(when)s). Ihre Eingabe steht hier "
+                    "als neue Zeile; beim Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
+                ) % {"row": entry.object_label, "user": entry.user, "when": _when(entry)}
+            else:
+                form.conflict_note = _(
+                    "Diese Zeile gibt es inzwischen nicht mehr. Ihre Eingabe steht hier als neue Zeile; beim "
+                    "Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
+                )
+                notes.append(form.conflict_note)
+    for prefix, indexes in added.items():
+        formset = forms.tables[prefix]
+        for index in indexes:
+            form = formset.forms[index]
+            entry = by_object.get((TABLES[prefix], form.instance.pk, "+"))
+            if entry:
+                form.conflict_note = _(
+                    "Diese Zeile hat %(user)s inzwischen hinzugefügt (%(when)s). Sie bleibt beim Speichern "
+                    "erhalten, wenn Sie sie nicht entfernen."
+                ) % {"user": entry.user, "when": _when(entry)}
+            else:
+                form.conflict_note = _(
+                    "Diese Zeile wurde inzwischen hinzugefügt. Sie bleibt beim Speichern erhalten, wenn Sie "
+                    "sie nicht entfernen."
+                )
+    return notes
 
 
 def announce_review_resets(request, concept, municipality_ids: set[int]) -> None:
@@ -231,10 +405,13 @@ class MeasurePreviewView(MeasureEditorView):
 
     def post(self, request, *args, **kwargs):
         concept, measure = self.objects()
-        profile, costs, modules = self.build(concept, measure, request.POST.copy(), None)
-        costs.is_valid()
-        modules.is_valid()
-        row = self.preview(concept, profile, costs, modules, measure)
+        data = request.POST.copy()
+        if measure is not None:
+            _detach_stale_rows(measure, data)  # a row deleted meanwhile still counts in the totals
+        forms = self.build(concept, measure, data, None)
+        forms.costs.is_valid()
+        forms.modules.is_valid()
+        row = self.preview(concept, forms, measure)
         return render(request, self.template_name, {"row": row, "concept": concept})
 
 

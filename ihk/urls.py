@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,9 +11,10 @@ urlpatterns = [
     path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("", include("projects.urls")),
     path("", include("funding.urls")),
+    # Measure images go through the concept's access check (unpublished concepts stay private), in
+    # development as in production; the media folder itself is never served.
+    path("", include("measures.urls")),
     path("", include("participation.urls")),
     path("", include("ihk.report_urls")),
     path("", include("ihk.site_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

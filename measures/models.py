@@ -1,11 +1,13 @@
 """Measure profiles (Projektsteckbriefe). Depends on ``projects`` only."""
 
+import hashlib
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,6 +145,15 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def image_url(self) -> str:
+        """The image through ``measures.views.MeasureImageView`` (permission-checked), with the file's
+        name in the query so a replaced image gets a new URL; "" without an image."""
+        if not self.image:
+            return ""
+        url = reverse("measures:measure_image", args=[self.concept.slug, self.pk])
+        return f"{url}?v={hashlib.sha256(self.image.name.encode()).hexdigest()[:12]}"
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.start_year and self.end_year and self.start_year > self.end_year:
@@ -174,6 +185,8 @@ class Indicator(models.Model):
     target_year = models.PositiveSmallIntegerField(
         _("Zieljahr"), null=True, blank=True, validators=year_validators
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Indikator")

@@ -37,6 +37,8 @@ class HistoryEntry:
     kind: str  # "+" created, "~" changed, "-" deleted
     object_label: str
     changes: list[FieldChange] = field(default_factory=list)
+    object_model: str = ""  # model name ("costline"), with ``object_id`` which object it was
+    object_id: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -93,12 +95,15 @@ def history_entries(
     label: Callable[[object], str],
     m2m: Mapping[str, Mapping[int, list[str]]] | None = None,
     extra_hidden: Iterable[str] = (),
+    with_values: bool = False,
 ) -> list[HistoryEntry]:
     """Entries for historical ``records`` of ``model`` (any order, several objects mixed).
 
     ``label(record)`` names the object ("Kostenzeile 2025, KG 9"). ``m2m`` maps a field label to
     ``{history_id: [names]}`` for many-to-many fields tracked by the history. Saves that changed
-    nothing visible (only the version counter, say) are left out.
+    nothing visible (only the version counter, say) are left out. ``with_values``: a created object
+    lists its values as new values, a deleted one its last values as old values (for table rows, whose
+    label alone does not say what they held).
     """
     fields = tracked_fields(model, extra_hidden)
     records = sorted(records, key=lambda r: (r.history_date, r.history_id))
@@ -110,9 +115,22 @@ def history_entries(
         previous[record.id] = record
         user = record.history_user.get_username() if record.history_user_id else _("System")
         entry = HistoryEntry(
-            date=record.history_date, user=user, kind=record.history_type, object_label=label(record)
+            date=record.history_date,
+            user=user,
+            kind=record.history_type,
+            object_label=label(record),
+            object_model=model._meta.model_name,
+            object_id=record.id,
         )
-        if record.history_type == "~" and before is not None:
+        if record.history_type in ("+", "-") and with_values:
+            for f in fields:
+                value = _value(record, f)
+                if value is None or value == "":
+                    continue
+                shown = display_value(f, value, names.get(f.name))
+                old, new = (shown, "–") if record.history_type == "-" else ("–", shown)
+                entry.changes.append(FieldChange(field=f.name, label=str(f.verbose_name), old=old, new=new))
+        elif record.history_type == "~" and before is not None:
             for f in fields:
                 old, new = _value(before, f), _value(record, f)
                 if old != new:
@@ -141,6 +159,17 @@ def history_entries(
             continue  # a change whose earlier state predates the history: nothing to compare
         entries.append(entry)
     return entries
+
+
+def version_boundary(records: Iterable, *, version: int) -> datetime | None:
+    """When the first save after ``version`` began: the date of the earliest of an object's historical
+    ``records`` with a higher version (None if there is none). Records of rows saved with it (cost
+    lines, goals) carry this date or a later one, records of the save that made ``version`` an earlier
+    one, so "changed since the user loaded ``version``" means "recorded at or after this date"."""
+    later = [record for record in records if record.version > version]
+    if not later:
+        return None
+    return min(later, key=lambda record: (record.history_date, record.history_id)).history_date
 
 
 def changes_since(instance: models.Model, *, version: int) -> list[FieldChange]:

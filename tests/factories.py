@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from funding.models import CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
-from measures.models import Measure
+from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.models import (
     ActionField,
@@ -106,6 +106,32 @@ def make_measure(concept: Concept, action_field: ActionField | None = None, **fi
     fields.setdefault("municipality", concept.municipalities.first())
     action_field = action_field or concept.action_fields.first() or make_action_field(concept)
     return Measure.objects.create(concept=concept, action_field=action_field, **fields)
+
+
+def make_indicator(measure: Measure, **fields) -> Indicator:
+    fields.setdefault("name", f"Indikator {_n()}")
+    fields["target_value"] = Decimal(str(fields.get("target_value", "100")))
+    return Indicator.objects.create(measure=measure, **fields)
+
+
+def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small PNG image."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (30, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_measure_image(measure: Measure, *, name: str = "bild.png") -> Measure:
+    """Store a small PNG as the measure's image (in the test's MEDIA_ROOT) with an alt text."""
+    from django.core.files.base import ContentFile
+
+    measure.image_alt = measure.image_alt or "Ansicht der Maßnahme"
+    measure.image.save(name, ContentFile(png_bytes()), save=True)
+    return measure
 
 
 def make_programme(**fields) -> FundingProgramme:

@@ -4,8 +4,14 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // The status line of the table a row belongs to (costs and financing, or indicators).
+  function statusLine(row) {
+    var table = row && row.closest("[data-rows]");
+    return (table && table.querySelector("[data-row-status]")) || document.getElementById("row-status");
+  }
+
   function status(text, undoRow) {
-    var line = document.getElementById("row-status");
+    var line = statusLine(undoRow);
     if (!line) return;
     line.textContent = text + " ";
     if (undoRow) {
@@ -33,7 +39,7 @@
     var row = box.closest("tr");
     if (!row) return;
     row.classList.add("row--deleted");
-    var line = document.getElementById("row-status");
+    var line = statusLine(row);
     status((line && line.dataset.removedLabel) || "", row);
   });
 })();

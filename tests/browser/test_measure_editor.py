@@ -49,13 +49,12 @@ def test_editor_creates_measure_with_costs_and_financing(live_server, page):
     page.get_by_label("Kostengruppe (Kostenzeile 2)").select_option("9")
     page.get_by_label("Jahr (Kostenzeile 2)").select_option("2026")
     page.get_by_label("Gesamtkosten (brutto) (Kostenzeile 2)").fill("50.000,00")
-    # A third row appears without reloading the page, then is removed again.
+    # A third row appears without reloading the page and is left empty: saving ignores it.
     page.get_by_role("button", name="Kostenzeile hinzufügen").click()
     third = page.get_by_label("Kostengruppe (Kostenzeile 3)")
     expect(third).to_be_visible()
     expect(third).to_be_focused()
-    page.get_by_label("Zeile 3 entfernen").check()
-    expect(third).to_be_hidden()
+    expect(page.get_by_label("Gesamtkosten (brutto) (Kostenzeile 1)")).to_have_value("100.000,00")
 
     # One financing module: LZ at the municipality's rate (70 %).
     page.get_by_label("Programm (Baustein 1)").select_option(str(lz.pk))
@@ -65,9 +64,20 @@ def test_editor_creates_measure_with_costs_and_financing(live_server, page):
     expect(totals.locator("[data-total=grant]")).to_have_text("105.000,00 €")
     expect(totals.locator("[data-total=municipal_share]")).to_have_text("45.000,00 €")
 
+    # One indicator in the row the new page offers; a second row is added and left empty.
+    page.get_by_label("Indikator (Indikator 1)").fill("Umgestaltete Fläche")
+    page.get_by_label("Zielwert (Indikator 1)").fill("4.800")
+    page.get_by_role("button", name="Indikator hinzufügen").click()
+    expect(page.get_by_label("Indikator (Indikator 2)")).to_be_focused()
+    expect(page.get_by_label("Indikator (Indikator 1)")).to_have_value("Umgestaltete Fläche")
+
     page.get_by_role("button", name="Maßnahme speichern").click()
     expect(page.get_by_text("Die Maßnahme HF1-M01 wurde gespeichert.")).to_be_visible()
     measure = Measure.objects.get(code="HF1-M01")
+    assert measure.cost_lines.count() == 2  # the empty third row was ignored
+    assert list(measure.indicators.values_list("name", "target_value")) == [
+        ("Umgestaltete Fläche", Decimal("4800.00"))
+    ]
     assert sorted(CostLine.objects.filter(measure=measure).values_list("gross", flat=True)) == [
         Decimal("50000.00"),
         Decimal("100000.00"),

@@ -48,6 +48,7 @@ def test_every_demo_measure_saves_unchanged_in_the_editor(client, admin_user):
                 **_form_data(context["form"]),
                 **_formset_data(context["costs"]),
                 **_formset_data(context["modules"]),
+                **_formset_data(context["indicators"]),
             }
             response = client.post(url, data)
             assert response.status_code == 302, (measure.code, response.context.get("extra_errors"))

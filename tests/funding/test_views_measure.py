@@ -22,6 +22,11 @@ Role = ConceptMembership.Role
 
 @pytest.fixture
 def setup():
+    return build_setup()
+
+
+def build_setup() -> dict:
+    """A concept with one action field, goal, quarter, the LZ programme at 70 % and an editor."""
     hallenbeck = f.make_municipality(name="Hallenbeck")
     concept = f.make_concept([hallenbeck], year_from=2024, year_to=2030, published=False)
     field = f.make_action_field(concept, code="HF1", title="Zentren")
@@ -88,7 +93,12 @@ def full_post(s, costs=None, modules=None, **profile):
         if modules is not None
         else [{"kind": "grant", "programme": str(s["lz"].pk), "cost_share": "100"}]
     )
-    return {**profile_data(s, **profile), **rows("costs", costs), **rows("modules", modules)}
+    return {
+        **profile_data(s, **profile),
+        **rows("costs", costs),
+        **rows("modules", modules),
+        **rows("indicators", []),
+    }
 
 
 def create_url(s):
@@ -281,6 +291,19 @@ def _edit_post(measure, s, **profile):
     data = {**profile_data(s, **profile), "version": str(measure.version)}
     data.update(rows("costs", cost_rows, initial=len(cost_rows)))
     data.update(rows("modules", module_rows, initial=len(module_rows)))
+    indicator_rows = [
+        {
+            "id": str(i.pk),
+            "measure": str(measure.pk),
+            "name": i.name,
+            "unit": i.unit,
+            "baseline": "" if i.baseline is None else str(i.baseline),
+            "target_value": str(i.target_value),
+            "target_year": "" if i.target_year is None else str(i.target_year),
+        }
+        for i in measure.indicators.order_by("pk")
+    ]
+    data.update(rows("indicators", indicator_rows, initial=len(indicator_rows)))
     return data
 
 
@@ -396,6 +419,7 @@ def test_editor_query_count_does_not_grow_with_rows(client, setup):
             for section in sections:
                 f.make_cost_line(measure, year=year, section=section)
         for _ in range(copies):
+            f.make_indicator(measure)
             f.make_module(measure, s["lz"], cost_share="10")
             f.make_module(
                 measure, kind="third_party", amount=None, year_amounts={2025: "50.00", 2026: "50.00"}
