@@ -9,11 +9,14 @@ comparison of the two versions N times each through Django's test client and pri
     figure kuf_page_median <ms> ms
     figure kuf_diff_median <ms> ms
 
-Bounded: at most --runs requests per page and at most --seconds seconds of requesting in all.
+Bounded: at most --runs requests per page and at most --seconds seconds of requesting for each page
+(the KuF page and the comparison have a budget each, so a slow page never starves the other). The
+temporary folder with the database is removed at the end, also after an error.
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -130,16 +133,20 @@ def build(measure_count: int):
     # About 50 changes: costs in some years, moves to another action field, 10 added, 5 deleted.
     for measure in measures[:20]:
         CostLine.objects.filter(measure=measure, year__in=(2026, 2027)).update(gross=Decimal("99000.00"))
-    for measure in measures[20:35]:
-        Measure.objects.filter(pk=measure.pk).update(action_field=fields[(measures.index(measure) + 1) % 6])
+    for index, measure in enumerate(measures[20:35], 20):
+        # measure number index + 1 sits in fields[(index + 1) % 6]: move it to the next field
+        Measure.objects.filter(pk=measure.pk).update(action_field=fields[(index + 2) % len(fields)])
     Measure.objects.filter(pk__in=[measure.pk for measure in measures[35:40]]).delete()
     add_measures(measure_count + 1, 10)
     new = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin)
     return concept, old, new, admin
 
 
-def median_ms(client, url: str, runs: int, deadline: float) -> float:
+def median_ms(client, url: str, runs: int, seconds: float) -> float:
+    """The median server time of ``url`` over at most ``runs`` requests and about ``seconds`` (at least
+    one request after the warm-up)."""
     client.get(url)  # warm-up: template compilation, first connection
+    deadline = time.monotonic() + seconds
     timings = []
     for _ in range(runs):
         if timings and time.monotonic() > deadline:
@@ -155,10 +162,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measures", type=int, default=500)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="time budget of each page")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ihk-bench-")
+    try:
+        run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, workdir: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DEBUG", "True")
     os.environ["DJANGO_SETTINGS_MODULE"] = "ihk.settings"
@@ -168,9 +182,10 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connections
     from django.test import Client
     from django.test.utils import setup_test_environment
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -178,15 +193,13 @@ def main() -> None:
 
     client = Client()
     client.force_login(admin)
-    deadline = time.monotonic() + args.seconds
     try:
         page_url = reverse("funding:kuf_table", args=[concept.slug])
-    except NoReverseMatch:
-        page_url = None  # the KuF page is not there yet: nothing to time
-    if page_url:
-        print(f"figure kuf_page_median {median_ms(client, page_url, args.runs, deadline):.0f} ms")
-    compare_url = reverse("funding:kuf_compare", args=[concept.slug]) + f"?alt={old.pk}&neu={new.pk}"
-    print(f"figure kuf_diff_median {median_ms(client, compare_url, args.runs, deadline):.0f} ms")
+        compare_url = reverse("funding:kuf_compare", args=[concept.slug]) + f"?alt={old.pk}&neu={new.pk}"
+        print(f"figure kuf_page_median {median_ms(client, page_url, args.runs, args.seconds):.0f} ms")
+        print(f"figure kuf_diff_median {median_ms(client, compare_url, args.runs, args.seconds):.0f} ms")
+    finally:
+        connections.close_all()  # before the folder with the database goes
 
 
 if __name__ == "__main__":

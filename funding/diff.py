@@ -154,15 +154,27 @@ class FieldChange:
 @dataclass
 class MeasureDiff:
     """One measure in both states. ``old`` is None for an added measure, ``new`` for a removed one.
-    ``years`` holds every year with money on either side, in order."""
+    ``years`` holds every year with money on either side, in order (computed when first asked for:
+    most measures of a comparison are unchanged, and nobody looks at their years)."""
 
     uid: str
     state: str
     old: kuf.KufRow | None
     new: kuf.KufRow | None
     fields: list[FieldChange]
-    years: dict[int, MoneyDiff]
     total: MoneyDiff
+    _years: dict[int, MoneyDiff] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def years(self) -> dict[int, MoneyDiff]:
+        if self._years is None:
+            old_years = self.old.by_year if self.old else {}
+            new_years = self.new.by_year if self.new else {}
+            self._years = {
+                year: MoneyDiff.between(old_years.get(year), new_years.get(year))
+                for year in sorted(old_years.keys() | new_years.keys())
+            }
+        return self._years
 
     @property
     def row(self) -> kuf.KufRow:
@@ -274,18 +286,12 @@ def _measure_diff(uid: str, old: kuf.KufRow | None, new: kuf.KufRow | None) -> M
     else:
         fields = _field_changes(old, new)
         state = CHANGED if fields or not _same_money(old, new) else UNCHANGED
-    old_years = old.by_year if old else {}
-    new_years = new.by_year if new else {}
     return MeasureDiff(
         uid=uid,
         state=state,
         old=old,
         new=new,
         fields=fields,
-        years={
-            year: MoneyDiff.between(old_years.get(year), new_years.get(year))
-            for year in sorted(old_years.keys() | new_years.keys())
-        },
         total=MoneyDiff.between(old.total if old else None, new.total if new else None),
     )
 

@@ -29,7 +29,7 @@ from .access import COMMENT, FREEZE, REVIEW, kuf_comment_for_user, review_target
 from .checks import Check, kind_labels
 from .filters import GROUPINGS, YEAR_VALUES, KufFilterSet
 from .forms import KufCommentForm, KufSignoffForm
-from .models import KufSignoff, KufVersion
+from .models import KufSignoff
 from .rules import ReviewTarget
 
 STATUS_LABELS = dict(Measure.Status.choices)
@@ -267,7 +267,6 @@ class KufTableView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             concept=concept,
             version=version,
-            versions=list(KufVersion.objects.filter(concept=concept).only("pk", "name", "created_at")),
             filterset=filterset,
             is_filtered=filterset.is_filtered,
             options=options,

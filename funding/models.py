@@ -336,9 +336,13 @@ class KufVersion(models.Model):
     """A frozen state ("Stand") of a concept's KuF, such as "Antrag 2026": the computed rows as they
     stood when an editor froze them, kept for the application and for comparing with later states.
 
-    Immutable: the rows are written once, when freezing (``funding.versions.kuf_version_freeze``); a
-    database trigger refuses any UPDATE of a version or its rows, so later edits to measures, rates or
-    programmes never change what was applied for. Deleting a whole version is possible (admin only).
+    Immutable, enforced by database triggers (migrations 0005 and 0007), whatever code or SQL prompt
+    tries otherwise: no UPDATE of a version or of its rows; rows are inserted only when freezing
+    (``funding.versions.kuf_version_freeze``), before their version, in the same transaction; a single
+    row is never deleted while its version exists. So later edits to measures, rates or programmes
+    never change what was applied for. Deleting a whole version is possible (admin only): by any path
+    (``version.delete()``, a queryset, the admin, deleting the concept, raw SQL) the database deletes
+    its rows with it.
     """
 
     concept = models.ForeignKey(
@@ -368,8 +372,10 @@ class KufVersionRow(models.Model):
     (``{"2025": {"gross": "1000.00", …, "grants": {"LZ": "700.00"}}}``); the totals are the sums of the
     year cells and are stored as columns for queries and checks."""
 
+    # DO_NOTHING: the database deletes the rows after their version (a trigger, migration 0007). Django's
+    # cascade would delete the rows first, which the database refuses while the version exists.
     version = models.ForeignKey(
-        KufVersion, verbose_name=_("KuF-Stand"), on_delete=models.CASCADE, related_name="rows"
+        KufVersion, verbose_name=_("KuF-Stand"), on_delete=models.DO_NOTHING, related_name="rows"
     )
     position = models.PositiveIntegerField(_("Position"))
     measure_uid = models.UUIDField(_("Stabile Kennung der Maßnahme"))

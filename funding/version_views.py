@@ -6,6 +6,7 @@ Figures come from ``funding/kuf.py`` (live rows), ``funding/versions.py`` (froze
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +27,7 @@ from .access import FREEZE
 from .models import KufVersion
 
 CURRENT = "aktuell"
+DOWNLOAD = "ihk.download_reports"  # projects/rules.py: the Excel of the comparison (ihk.report_views)
 STATUS_LABELS = dict(Measure.Status.choices)
 PRIORITY_LABELS = dict(Measure.Priority.choices)
 HOAI_LABELS = dict(Measure.HoaiPhase.choices)
@@ -52,17 +54,43 @@ def _version_label(version: KufVersion) -> str:
     return f"{version.name} ({format_date(timezone.localtime(version.created_at).date())})"
 
 
+ALL_AMOUNTS = "alle"
+
+
+def money_labels() -> dict[str, str]:
+    """German names of the compared money columns (``diff.MONEY_FIELDS``), in display order."""
+    return {
+        "gross": _("Gesamtkosten"),
+        "eligible": _("Zuwendungsfähige Kosten"),
+        "grant": _("Zuwendungen"),
+        "municipal_share": _("Eigenanteil"),
+        "third_party": _("Mittel Dritter"),
+    }
+
+
 class KufCompareForm(forms.Form):
-    """Which two states to compare: a version's pk or ``CURRENT`` on each side."""
+    """Which two states to compare (a version's pk or ``CURRENT`` on each side) and which amounts the
+    tables show (``betrag``: all five, or one of ``diff.MONEY_FIELDS``)."""
 
     alt = forms.ChoiceField(label=gettext_lazy("Alter Stand"), error_messages=UNKNOWN_STATE)
     neu = forms.ChoiceField(label=gettext_lazy("Neuer Stand"), error_messages=UNKNOWN_STATE)
+    betrag = forms.ChoiceField(
+        label=gettext_lazy("Beträge"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Diesen Betrag gibt es im Vergleich nicht.")},
+    )
 
     def __init__(self, *args, versions: list[KufVersion], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(CURRENT, _("Aktueller Stand")), *((str(v.pk), _version_label(v)) for v in versions)]
         for name in ("alt", "neu"):
             self.fields[name].choices = choices
+        self.fields["betrag"].choices = [(ALL_AMOUNTS, _("Alle Beträge")), *money_labels().items()]
+
+    def amounts(self) -> tuple[str, ...]:
+        """The money columns to show, from the valid form."""
+        choice = self.cleaned_data.get("betrag") or ALL_AMOUNTS
+        return diff.MONEY_FIELDS if choice == ALL_AMOUNTS else (choice,)
 
 
 class KufVersionListView(LoginRequiredMixin, TemplateView):
@@ -137,15 +165,24 @@ def _triple(change: diff.Change) -> Triple:
 
 @dataclass
 class MoneyRow:
-    """A line of a comparison table: a label (year, action field) with gross and grant in both states."""
+    """A line of a comparison table: a label (year, action field, measure) with the shown amounts
+    (``figures``, in the order of the table's columns) in both states."""
 
     label: str
-    gross: Triple
-    grant: Triple
+    figures: list[Triple]
 
 
-def _money_row(label: str, money: diff.MoneyDiff) -> MoneyRow:
-    return MoneyRow(label=label, gross=_triple(money.gross), grant=_triple(money.grant))
+def _money_row(label: str, money: diff.MoneyDiff, amounts: tuple[str, ...]) -> MoneyRow:
+    return MoneyRow(label=label, figures=[_triple(getattr(money, name)) for name in amounts])
+
+
+@dataclass
+class Section:
+    """A block of a comparison table: the rows of one action field and its subtotal."""
+
+    label: str
+    rows: list[MoneyRow]
+    subtotal: MoneyRow
 
 
 @dataclass
@@ -157,7 +194,8 @@ class FieldRow:
 
 @dataclass
 class MeasureView:
-    """A measure of the comparison, formatted. ``fields`` and ``years`` only for changed measures."""
+    """A measure of the comparison, formatted: its changed profile columns (changed measures only),
+    its money per year and in total (for an added measure the new side, for a removed one the old)."""
 
     item: diff.MeasureDiff
     code: str
@@ -165,11 +203,22 @@ class MeasureView:
     action_field: str
     municipality: str
     period: str
-    gross: Triple
-    grant: Triple
     fields: list[FieldRow]
     years: list[MoneyRow]
     total: MoneyRow
+
+    # As a ``Section`` of a comparison table: a heading, the years, the measure's total.
+    @property
+    def label(self) -> str:
+        return " · ".join((f"{self.code} {self.title}", self.action_field, self.municipality, self.period))
+
+    @property
+    def rows(self) -> list[MoneyRow]:
+        return self.years
+
+    @property
+    def subtotal(self) -> MoneyRow:
+        return self.total
 
 
 def _joined(values) -> str:
@@ -199,10 +248,10 @@ def _profile_text(key: str, row: kuf.KufRow) -> str:
     return str(getattr(measure, key)) or EMPTY
 
 
-def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], *, detail: bool) -> MeasureView:
+def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], amounts: tuple[str, ...]) -> MeasureView:
     row = item.row
-    fields, years = [], []
-    if detail:
+    fields = []
+    if item.state == diff.CHANGED:
         fields = [
             FieldRow(
                 label=labels[change.key],
@@ -211,7 +260,6 @@ def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], *, detail: boo
             )
             for change in item.fields
         ]
-        years = [_money_row(str(year), money) for year, money in item.years.items()]
     return MeasureView(
         item=item,
         code=row.measure.code,
@@ -219,38 +267,67 @@ def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], *, detail: boo
         action_field=_profile_text("action_field", row),
         municipality=row.measure.municipality.title,
         period=_profile_text("period", row),
-        gross=_triple(item.total.gross),
-        grant=_triple(item.total.grant),
         fields=fields,
-        years=years,
-        total=_money_row(_("Summe"), item.total),
+        years=[_money_row(str(year), money, amounts) for year, money in item.years.items()],
+        total=_money_row(_("Summe"), item.total, amounts),
     )
 
 
-def present_diff(result: diff.KufDiff) -> dict:
-    """The comparison as formatted rows for the template. No queries."""
+def _is_empty(money: diff.MoneyDiff) -> bool:
+    """No money on either side."""
+    return not any(getattr(money, name).old or getattr(money, name).new for name in diff.MONEY_FIELDS)
+
+
+def _sum_of(items: list[diff.MeasureDiff]) -> diff.MoneyDiff:
+    """The money of several measures together, in both states."""
+    old = kuf.Amounts.sum(item.old.total for item in items if item.old)
+    new = kuf.Amounts.sum(item.new.total for item in items if item.new)
+    return diff.MoneyDiff.between(old, new)
+
+
+def present_diff(result: diff.KufDiff, *, amounts: tuple[str, ...] = diff.MONEY_FIELDS) -> dict:
+    """The comparison as formatted rows for the template, showing the money columns ``amounts``
+    (a subset of ``diff.MONEY_FIELDS``). No queries.
+
+    ``field_years`` holds, per action field, the years with money on either side and the field's
+    subtotal; ``years`` the column totals per year; ``total_figures`` every money column of the grand
+    total, whatever ``amounts`` says.
+    """
     labels = diff.profile_labels()
-    money_labels = {
-        "gross": _("Gesamtkosten"),
-        "eligible": _("Zuwendungsfähige Kosten"),
-        "grant": _("Zuwendungen"),
-        "municipal_share": _("Eigenanteil"),
-        "third_party": _("Mittel Dritter"),
-    }
+    names = money_labels()
+    field_years = []
+    for group in result.action_fields:
+        label = f"{group.label.key} {group.label.title}"
+        field_years.append(
+            Section(
+                label=label,
+                rows=[
+                    _money_row(str(year), money, amounts)
+                    for year, money in group.years.items()
+                    if not _is_empty(money)
+                ],
+                subtotal=_money_row(_("Summe %(field)s") % {"field": group.label.key}, group.total, amounts),
+            )
+        )
+    added, removed = result.added, result.removed
     return {
-        "added": [_measure_view(item, labels, detail=False) for item in result.added],
-        "removed": [_measure_view(item, labels, detail=False) for item in result.removed],
-        "changed": [_measure_view(item, labels, detail=True) for item in result.changed],
+        "amount_labels": [names[name] for name in amounts],
+        "columns": 1 + 3 * len(amounts),  # label, then old, new and difference of each amount
+        "side_columns": 1 + len(amounts),  # label, then one state's value of each amount
+        "added": [_measure_view(item, labels, amounts) for item in added],
+        "added_total": _money_row(_("Summe der neuen Maßnahmen"), _sum_of(added), amounts),
+        "removed": [_measure_view(item, labels, amounts) for item in removed],
+        "removed_total": _money_row(_("Summe der entfallenen Maßnahmen"), _sum_of(removed), amounts),
+        "changed": [_measure_view(item, labels, amounts) for item in result.changed],
         "unchanged_count": result.counts[diff.UNCHANGED],
         "action_fields": [
-            _money_row(f"{group.label.key} {group.label.title}", group.total)
+            _money_row(f"{group.label.key} {group.label.title}", group.total, amounts)
             for group in result.action_fields
         ],
-        "years": [_money_row(str(year), money) for year, money in result.by_year.items()],
-        "total": _money_row(_("Gesamtsumme"), result.total),
-        "total_figures": [
-            (money_labels[name], _triple(getattr(result.total, name))) for name in diff.MONEY_FIELDS
-        ],
+        "field_years": field_years,
+        "years": [_money_row(str(year), money, amounts) for year, money in result.by_year.items()],
+        "total": _money_row(_("Gesamtsumme"), result.total, amounts),
+        "total_figures": [(names[name], _triple(getattr(result.total, name))) for name in diff.MONEY_FIELDS],
     }
 
 
@@ -291,15 +368,24 @@ class KufCompareView(LoginRequiredMixin, TemplateView):
         version_list = list(KufVersion.objects.filter(concept=concept).order_by("-created_at", "-pk"))
         context = {"concept": concept, "versions": version_list, "section": "kuf", "form": None}
         if version_list:
-            data = {"alt": str(version_list[0].pk), "neu": CURRENT}
-            data.update({key: self.request.GET[key] for key in ("alt", "neu") if key in self.request.GET})
+            data = {"alt": str(version_list[0].pk), "neu": CURRENT, "betrag": ALL_AMOUNTS}
+            data.update(
+                {key: self.request.GET[key] for key in ("alt", "neu", "betrag") if key in self.request.GET}
+            )
             form = KufCompareForm(data, versions=version_list)
             context["form"] = form
             if form.is_valid():
                 by_pk = {str(version.pk): version for version in version_list}
-                old = self._side(concept, form.cleaned_data["alt"], by_pk)
-                new = old if form.cleaned_data["neu"] == form.cleaned_data["alt"] else None
-                new = new or self._side(concept, form.cleaned_data["neu"], by_pk)
+                states = {"alt": form.cleaned_data["alt"], "neu": form.cleaned_data["neu"]}
+                old = self._side(concept, states["alt"], by_pk)
+                new = old if states["neu"] == states["alt"] else self._side(concept, states["neu"], by_pk)
                 result = diff.kuf_diff(old=old.rows, new=new.rows, years=sorted({*old.years, *new.years}))
-                context.update(old=old, new=new, result=result, diff=present_diff(result))
+                context.update(
+                    old=old,
+                    new=new,
+                    result=result,
+                    diff=present_diff(result, amounts=form.amounts()),
+                    can_download=self.request.user.has_perm(DOWNLOAD, concept),
+                    xlsx_query=urlencode(states),
+                )
         return super().get_context_data(**context, **kwargs)

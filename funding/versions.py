@@ -1,7 +1,7 @@
 """Frozen KuF versions ("Stand"): freezing the current KuF of a concept, and reading a frozen one back.
 
 A version keeps every computed row as it stood (see ``funding.models.KufVersion``); the database refuses
-any later UPDATE. Reading a version back gives ``kuf.KufRow`` objects that ``kuf.build_table``,
+any later UPDATE, and any row added to or taken from an existing version (migration 0007). Reading a version back gives ``kuf.KufRow`` objects that ``kuf.build_table``,
 ``kuf.select_rows`` and ``funding.diff`` treat exactly like live rows, so a frozen KuF is shown, filtered
 and compared by the same code as the current one.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -107,9 +107,12 @@ def kuf_version_freeze(
     required and unique per concept (``ValidationError`` on ``name``, in German); on any error nothing
     is stored.
 
+    The rows are inserted before the version, in the same transaction: the database accepts rows only
+    for a version that does not exist yet (migration 0007), so the version's id is taken first.
+
     Queries, however many measures: the name check (1), the live rows (6), the approvals for the
-    checks (1), the version (1) and the rows in one bulk INSERT (on SQLite one INSERT per batch of
-    rows, as SQLite takes at most 999 parameters per statement).
+    checks (1), the version's id (1), the rows in one bulk INSERT (on SQLite one INSERT per batch of
+    rows, as SQLite takes at most 999 parameters per statement) and the version (1).
     """
     name = (name or "").strip()
     note = (note or "").strip()
@@ -131,11 +134,7 @@ def kuf_version_freeze(
         # The name's uniqueness was checked above with a clearer message; a concurrent freeze under the
         # same name is caught by the database constraint below.
         version.full_clean(exclude=["concept"], validate_constraints=False)
-        try:
-            with transaction.atomic():
-                version.save()
-        except IntegrityError:
-            raise _duplicate_name(name) from None
+        version.pk = _next_version_pk()
         KufVersionRow.objects.bulk_create(
             _version_row(
                 version=version,
@@ -145,7 +144,39 @@ def kuf_version_freeze(
             )
             for position, row in enumerate(rows, 1)
         )
+        try:
+            with transaction.atomic():
+                version.save(force_insert=True)
+        except IntegrityError:
+            if KufVersion.objects.filter(concept=concept, name=name).exists():
+                raise _duplicate_name(name) from None
+            raise
     return version
+
+
+def _next_version_pk() -> int:
+    """A fresh id for a version about to be frozen, taken from the table's id sequence (PostgreSQL) or
+    SQLite's AUTOINCREMENT counter, so that no id is ever used twice. One query.
+
+    On SQLite two concurrent freezes could read the same counter; SQLite lets only one of them write,
+    the other fails ("database is locked", or the row trigger refuses its rows), nothing mixes.
+    """
+    table = KufVersion._meta.db_table
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id'))"
+        params = [table]
+    elif vendor == "sqlite":
+        sql = (
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0)) + 1"
+        )
+        params = [table]
+    else:  # the triggers of migration 0007 exist only for these two
+        raise NotImplementedError(f"Einfrieren ist für {vendor} nicht eingerichtet.")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.fetchone()[0])
 
 
 # The columns read back (the money totals are summed again from the year cells).

@@ -39,6 +39,9 @@ def format_eur(value: Decimal | int | None, unit: str = "EUR") -> str:
 
     ``unit="EUR"`` gives ``1.234.567,89 €``; ``"TEUR"`` gives ``1.234,6 T€``; ``"MEUR"`` gives
     ``1,23 Mio. €``. ``None`` gives an empty string (an empty cell, not a zero).
+
+    Only the text is rounded, each value on its own: the arithmetic stays in cents, so in ``T€`` the
+    shown cells of a column may differ from the shown total by a few 0,1 T€ (the KuF page says so).
     """
     if value is None:
         return ""

@@ -16,7 +16,15 @@ HALLENBECK = Label("Hallenbeck", "Hallenbeck")
 RHEINWERTH = Label("Rheinwerth", "Rheinwerth")
 
 
-def measure(code="M1", costs=(), modules=(), action_field=HF1, municipality=HALLENBECK, start=2024):
+def measure(
+    code="M1",
+    costs=(),
+    modules=(),
+    action_field=HF1,
+    municipality=HALLENBECK,
+    start=2024,
+    **profile,
+):
     return MeasureInput(
         id=hash(code) % 10_000,
         code=code,
@@ -27,6 +35,7 @@ def measure(code="M1", costs=(), modules=(), action_field=HF1, municipality=HALL
         end_year=2030,
         costs=tuple(costs),
         modules=tuple(modules),
+        **profile,
     )
 
 
@@ -276,6 +285,13 @@ def module_inputs(draw):
     return ModuleInput(kind=kind, programme=programme, amounts_by_year={y: draw(cents) for y in years})
 
 
+QUARTERS = ["Q1", "Q2", "Q4"]
+PRIORITIES = [1, 2, 3]
+STATUSES = ["planned", "preparation", "in_progress", "completed", "dropped"]
+HOAI_PHASES = list(range(10))
+BODIES = ["", "Stadt Hallenbeck", "Grünflächenamt", "Wasserverband"]
+
+
 @st.composite
 def measure_inputs(draw, code):
     return measure(
@@ -284,6 +300,11 @@ def measure_inputs(draw, code):
         modules=draw(st.lists(module_inputs(), max_size=3)),
         action_field=draw(st.sampled_from([HF1, HF2])),
         municipality=draw(st.sampled_from([HALLENBECK, RHEINWERTH])),
+        quarters=tuple(draw(st.lists(st.sampled_from(QUARTERS), unique=True, max_size=2))),
+        priority=draw(st.sampled_from(PRIORITIES)),
+        status=draw(st.sampled_from(STATUSES)),
+        hoai_phase=draw(st.sampled_from(HOAI_PHASES)),
+        responsible_body=draw(st.sampled_from(BODIES)),
     )
 
 
@@ -345,11 +366,15 @@ def test_spread_adds_up_exactly(total, weights):
 row_filters = st.builds(
     kuf.RowFilter,
     municipalities=st.frozensets(st.sampled_from(["Hallenbeck", "Rheinwerth"])),
+    quarters=st.frozensets(st.sampled_from([*QUARTERS, "Q9"]), max_size=2),
     action_fields=st.frozensets(st.sampled_from(["HF1", "HF2"])),
     programmes=st.frozensets(st.sampled_from(["LZ", "SZ", "EFRE"])),
+    priorities=st.frozensets(st.sampled_from(PRIORITIES), max_size=2),
+    statuses=st.frozensets(st.sampled_from(STATUSES), max_size=3),
+    hoai_phases=st.frozensets(st.sampled_from(HOAI_PHASES), max_size=4),
     year_from=st.none() | st.sampled_from(YEARS),
     year_to=st.none() | st.sampled_from(YEARS),
-    text=st.sampled_from(["", "m1", "MAẞNAHME", "x"]),
+    text=st.sampled_from(["", "m1", "MAẞNAHME", "x", "grünflächen", "WASSER"]),
 )
 
 
@@ -369,8 +394,14 @@ def test_filtered_totals_are_the_totals_of_what_is_shown(measures, row_filter, g
     for row in shown:
         m = row.measure
         assert not row_filter.municipalities or m.municipality.key in row_filter.municipalities
+        assert not row_filter.quarters or set(m.quarters) & row_filter.quarters
         assert not row_filter.action_fields or m.action_field.key in row_filter.action_fields
         assert not row_filter.programmes or set(row.programmes) & row_filter.programmes
+        assert not row_filter.priorities or m.priority in row_filter.priorities
+        assert not row_filter.statuses or m.status in row_filter.statuses
+        assert not row_filter.hoai_phases or m.hoai_phase in row_filter.hoai_phases
+        text = row_filter.text.casefold()
+        assert not text or any(text in value.casefold() for value in (m.code, m.title, m.responsible_body))
         assert all(row_filter.keeps_year(year) for year in row.by_year)
         _assert_cell(row.total)
     # Every shown cell is the original cell: filtering never recomputes money.
@@ -382,13 +413,33 @@ def test_filtered_totals_are_the_totals_of_what_is_shown(measures, row_filter, g
         shown_sum = sum((getattr(cell, name) for row in shown for cell in row.by_year.values()), D(0))
         assert getattr(table.total, name) == shown_sum
         assert getattr(table.total, name) == sum((getattr(c, name) for c in table.by_year.values()), D(0))
-    # Rows left out do match nothing, or have no money in the years kept.
+    # Rows left out fail a criterion (checked here one by one, not through ``matches``), or have no
+    # money in the years kept.
     kept = {row.measure.code for row in shown}
     for row in rows:
         if row.measure.code not in kept:
-            assert not row_filter.matches(row.measure, row.programmes) or not any(
+            assert not _meets_every_criterion(row, row_filter) or not any(
                 row_filter.keeps_year(year) for year in row.by_year
             )
+    # The table holds exactly the rows kept, each once.
+    assert sorted(row.measure.code for row in table.rows) == sorted(kept)
+
+
+def _meets_every_criterion(row: kuf.KufRow, row_filter: kuf.RowFilter) -> bool:
+    m = row.measure
+    text = row_filter.text.strip().casefold()
+    criteria = [
+        (row_filter.municipalities, {m.municipality.key}),
+        (row_filter.quarters, set(m.quarters)),
+        (row_filter.action_fields, {m.action_field.key}),
+        (row_filter.programmes, set(row.programmes)),
+        (row_filter.priorities, {m.priority}),
+        (row_filter.statuses, {m.status}),
+        (row_filter.hoai_phases, {m.hoai_phase}),
+    ]
+    if any(wanted and not wanted & values for wanted, values in criteria):
+        return False
+    return not text or any(text in value.casefold() for value in (m.code, m.title, m.responsible_body))
 
 
 def test_text_filter_matches_code_title_and_body_case_insensitively():

@@ -1,6 +1,7 @@
 """Frozen KuF versions: what freezing stores, reading a version back like live rows, validation, query
 counts, and immutability (later edits never change a version; the database refuses UPDATEs)."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -223,9 +224,10 @@ def test_freeze_query_count_does_not_grow_with_the_measures():
         f.make_costed_measures(concept, count, programme)
         # savepoint of the freeze's transaction (inside the test's), name check, 6 for the live rows
         # (rates, measures, quarters, cost lines, modules, module years), approvals (for the checks),
-        # savepoint + INSERT of the version + release, release; not counted: the rows' bulk INSERT
+        # the version's id, savepoint + INSERT of the version + release, release; not counted: the
+        # rows' bulk INSERT (before the version)
         counts[count] = _freeze_queries(concept, user) - _insert_batches(count)
-    assert counts[5] == counts[50] == 13
+    assert counts[5] == counts[50] == 14
     assert KufVersionRow.objects.count() == 55
 
 
@@ -301,3 +303,164 @@ def test_later_edits_never_change_a_version(world):
         live_before.total.gross,
         live_before.total.grant,
     )
+
+
+# --- Sealed rows: nothing added to or taken from an existing version (migration 0007) -------------------
+
+SEALED = "eingefrorenen KuF-Stand können keine Zeilen"
+
+
+def _refused_with(action, message: str) -> None:
+    with pytest.raises(IntegrityError) as error, transaction.atomic():
+        action()
+    assert message in str(error.value)
+
+
+def _gross_of(version) -> list[Decimal]:
+    return sorted(KufVersionRow.objects.filter(version=version).values_list("gross", flat=True))
+
+
+def _raw_copy_of(row: KufVersionRow, *, version_id: int) -> None:
+    """INSERT, in plain SQL, a copy of ``row`` (with another measure) into version ``version_id``."""
+    columns = [
+        field.column
+        for field in KufVersionRow._meta.concrete_fields
+        if not field.primary_key and field.column not in ("version_id", "measure_uid", "position")
+    ]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO funding_kufversionrow (version_id, measure_uid, position, {quoted}) "  # noqa: S608
+            f"SELECT %s, %s, 99, {quoted} FROM funding_kufversionrow WHERE id = %s",
+            [version_id, uuid.uuid4().hex, row.pk],
+        )
+
+
+def test_the_database_refuses_to_delete_single_rows_of_a_version(world):
+    version = _freeze(world)
+    other = _freeze(world, name="Stand 01.09.2025")
+    before = _gross_of(version)
+    row = KufVersionRow.objects.filter(version=version).order_by("position").first()
+
+    def raw_delete():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM funding_kufversionrow WHERE id = %s", [row.pk])
+
+    def raw_delete_all():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM funding_kufversionrow")
+
+    message = "Aus einem eingefrorenen KuF-Stand können keine Zeilen gelöscht werden"
+    _refused_with(raw_delete, message)
+    _refused_with(raw_delete_all, message)
+    _refused_with(row.delete, message)
+    _refused_with(lambda: KufVersionRow.objects.filter(version=version).delete(), message)
+
+    assert _gross_of(version) == before == _gross_of(other)
+    listed = {v.pk: v for v in versions.kuf_versions_for_concept(concept=world["concept"])}
+    assert (listed[version.pk].row_count, listed[version.pk].gross_total) == (3, D("2000000.00"))
+
+
+def test_the_database_refuses_to_add_rows_to_an_existing_version(world):
+    version = _freeze(world)
+    row = KufVersionRow.objects.filter(version=version).order_by("position").first()
+
+    def orm_create():
+        KufVersionRow.objects.create(
+            version=version,
+            position=4,
+            measure_uid=uuid.uuid4(),
+            code="X.1",
+            title="Nachgeschoben",
+            action_field_code="HF1",
+            action_field_title="Zentren",
+            municipality="Hallenbeck",
+            priority=1,
+            status="planned",
+            hoai_phase=0,
+            start_year=2025,
+            end_year=2025,
+            gross=D("1.00"),
+            eligible=D("1.00"),
+            grant=D("0.00"),
+            third_party=D("0.00"),
+            municipal_share=D("1.00"),
+            gap=D("0.00"),
+        )
+
+    def orm_bulk():
+        copy = KufVersionRow.objects.get(pk=row.pk)
+        copy.pk, copy.measure_uid, copy.position = None, uuid.uuid4(), 5
+        KufVersionRow.objects.bulk_create([copy])
+
+    _refused_with(orm_create, SEALED)
+    _refused_with(orm_bulk, SEALED)
+    _refused_with(lambda: _raw_copy_of(row, version_id=version.pk), SEALED)
+    # A version made without freezing (the admin, a fixture) has no rows and never gets any.
+    empty = KufVersion.objects.create(concept=world["concept"], name="Leer", years=[2025])
+    _refused_with(lambda: _raw_copy_of(row, version_id=empty.pk), SEALED)
+
+    assert KufVersionRow.objects.filter(version=version).count() == 3
+    assert not KufVersionRow.objects.filter(version=empty).exists()
+
+
+def test_rows_without_their_version_are_never_committed(world):
+    """A row is accepted only for a version that does not exist yet; the foreign key, checked at
+    commit, then needs that version in the same transaction."""
+    version = _freeze(world)
+    row = KufVersionRow.objects.filter(version=version).first()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _raw_copy_of(row, version_id=version.pk + 1000)
+        connection.check_constraints()  # what COMMIT does with the deferred foreign key
+
+    assert KufVersionRow.objects.count() == 3
+
+
+def test_deleting_a_whole_version_deletes_its_rows_by_every_path(world, rf):
+    from django.contrib import admin
+    from django.contrib.admin.utils import get_deleted_objects
+
+    concept = world["concept"]
+    names = iter(f"Stand {number}" for number in range(1, 10))
+
+    def make():
+        return _freeze(world, name=next(names))
+
+    keep = make()
+    kept_rows = _gross_of(keep)
+
+    version = make()
+    version.delete()
+    assert not KufVersion.objects.filter(pk=version.pk).exists()
+    assert not KufVersionRow.objects.filter(version_id=version.pk).exists()
+
+    first, second = make(), make()
+    KufVersion.objects.filter(pk__in=[first.pk, second.pk]).delete()
+    assert not KufVersionRow.objects.filter(version_id__in=[first.pk, second.pk]).exists()
+
+    raw = make()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM funding_kufversion WHERE id = %s", [raw.pk])
+    assert not KufVersionRow.objects.filter(version_id=raw.pk).exists()
+
+    # The admin (``delete_model`` for one version, ``delete_queryset`` for the "delete selected"
+    # action), with the registered KufVersion admin if there is one.
+    model_admin = admin.site._registry.get(KufVersion) or admin.ModelAdmin(KufVersion, admin.site)
+    request = rf.post("/admin/")
+    request.user = f.make_user(is_superuser=True, is_staff=True)
+    one, two, three = make(), make(), make()
+    deleted, _count, _perms, protected = get_deleted_objects([one], request, model_admin.admin_site)
+    assert deleted and not protected
+    model_admin.delete_model(request, one)
+    model_admin.delete_queryset(request, KufVersion.objects.filter(pk__in=[two.pk, three.pk]))
+    assert not KufVersionRow.objects.filter(version_id__in=[one.pk, two.pk, three.pk]).exists()
+
+    assert list(KufVersion.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert _gross_of(keep) == kept_rows
+    # Freezing still works afterwards, and deleting the concept takes its versions and rows along.
+    again = make()
+    assert KufVersionRow.objects.filter(version=again).count() == 3
+    Measure.objects.filter(concept=concept).delete()  # measures protect their action fields
+    concept.delete()
+    assert not KufVersion.objects.exists() and not KufVersionRow.objects.exists()

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding import versions
-from funding.models import CostLine, KufVersion, KufVersionRow
+from funding.models import CostLine, FinancingModule, KufVersion, KufVersionRow
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.funding.html_tables import tables
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
@@ -122,17 +123,20 @@ def test_only_editors_freeze_and_see_the_form(client, s):
 
 
 def _changes(s):
-    """Freeze "Antrag 2025" over four measures, then: A.2 gets more costs in 2026, A.3 moves to HF2, A.4
-    is deleted and B.1 is added."""
+    """Freeze "Antrag 2025" over four measures, then: A.2 gets more costs in 2026 and 20.000 € of
+    third-party money, A.3 moves to HF2, A.4 is deleted and B.1 (with 15.000 € third-party money) is
+    added. Each measure costs 100.000 € in 2025 and 50.000 € (5.000 € ineligible) in 2026, 60 % grant."""
     concept, lz = s["concept"], s["lz"]
     measures = {}
     for code in ("A.1", "A.2", "A.3", "A.4"):
         (measures[code],) = f.make_costed_measures(concept, 1, lz, action_field=s["hf1"], code=code)
     old = _freeze(s, "Antrag 2025")
     CostLine.objects.filter(measure=measures["A.2"], year=2026).update(gross=D("150000.00"))
+    f.make_module(measures["A.2"], kind="third_party", source="Stiftung", amount="20000")
     Measure.objects.filter(pk=measures["A.3"].pk).update(action_field=s["hf2"])
     measures["A.4"].delete()
-    f.make_costed_measures(concept, 1, lz, action_field=s["hf2"], code="B.1", title="Nordpark")
+    (park,) = f.make_costed_measures(concept, 1, lz, action_field=s["hf2"], code="B.1", title="Nordpark")
+    f.make_module(park, kind="third_party", source="Land", amount="15000")
     return old
 
 
@@ -160,7 +164,7 @@ def test_compare_defaults_to_the_newest_version_against_the_current_state(client
     response = client.get(_compare_url(s["concept"]))
 
     assert response.status_code == 200
-    assert response.context["form"].cleaned_data == {"alt": str(old.pk), "neu": "aktuell"}
+    assert response.context["form"].cleaned_data == {"alt": str(old.pk), "neu": "aktuell", "betrag": "alle"}
     result = response.context["result"]
     assert [m.row.measure.code for m in result.added] == ["B.1"]
     assert [m.row.measure.code for m in result.removed] == ["A.4"]
@@ -173,12 +177,223 @@ def test_compare_defaults_to_the_newest_version_against_the_current_state(client
     assert "Nordpark" in body
     assert "verschoben" in body
     assert "HF1 Zentren</td><td>HF2 Grün" in body  # the moved measure's field, old → new
-    assert "+100.000,00 €" in body  # A.2's 2026 gross
-    assert "+60.000,00 €" in body  # and its grant
     assert "1 Maßnahme ist unverändert." in body
     assert '<th scope="colgroup" colspan="3" class="num">Gesamtkosten</th>' in body
     assert "<caption>Summen je Handlungsfeld" in body
     assert "<script" not in body.split("<main", 1)[-1] and "style=" not in body
+
+
+E = "0,00 €"
+AMOUNTS = ["Gesamtkosten", "Zuwendungsfähige Kosten", "Zuwendungen", "Eigenanteil", "Mittel Dritter"]
+SAME_100K = ("100.000,00", "100.000,00", 0)
+
+
+def _line(label: str, *figures: tuple) -> list[str]:
+    """An expected row of a comparison table: per amount (old, new, difference in T€); ``0`` stands for
+    0,00 €."""
+
+    def eur(value) -> str:
+        return E if value == 0 else f"{value} €"
+
+    def signed(thousands: int) -> str:
+        if not thousands:
+            return E
+        return f"{'+' if thousands > 0 else '-'}{abs(thousands)}.000,00 €"
+
+    cells = [label]
+    for old, new, change in figures:
+        cells += [eur(old), eur(new), signed(change)]
+    return cells
+
+
+def test_compare_shows_every_amount_per_measure_and_year_with_subtotals(client, s):
+    old = _changes(s)
+    client.force_login(s["reviewer"])
+
+    body = client.get(_compare_url(s["concept"], alt=old.pk, neu="aktuell")).content.decode()
+    shown = tables(body)
+
+    # A changed measure: old, new and difference of every amount, per year and in total.
+    a2 = shown["Jahresscheiben von A.2"]
+    assert a2[0] == ["Jahr", *AMOUNTS]
+    assert a2[1] == ["alt", "neu", "Differenz"] * 5
+    assert a2[2:] == [
+        _line(
+            "2025",
+            SAME_100K,
+            SAME_100K,
+            ("60.000,00", "60.000,00", 0),
+            ("40.000,00", "32.000,00", -8),
+            (0, "8.000,00", 8),
+        ),
+        _line(
+            "2026",
+            ("50.000,00", "150.000,00", 100),
+            ("45.000,00", "145.000,00", 100),
+            ("27.000,00", "87.000,00", 60),
+            ("23.000,00", "51.000,00", 28),
+            (0, "12.000,00", 12),
+        ),
+        _line(
+            "Summe",
+            ("150.000,00", "250.000,00", 100),
+            ("145.000,00", "245.000,00", 100),
+            ("87.000,00", "147.000,00", 60),
+            ("63.000,00", "83.000,00", 20),
+            (0, "20.000,00", 20),
+        ),
+    ]
+    # Added and removed measures: every amount per year on the side where they exist.
+    added = shown["Neue Maßnahmen je Jahr (Beträge des neuen Stands)"]
+    assert added == [
+        ["Maßnahme / Jahr", *AMOUNTS],
+        ["B.1 Nordpark · HF2 Grün · Hallenbeck · 2024–2030"],
+        ["2025", "100.000,00 €", "100.000,00 €", "60.000,00 €", "30.000,00 €", "10.000,00 €"],
+        ["2026", "50.000,00 €", "45.000,00 €", "27.000,00 €", "18.000,00 €", "5.000,00 €"],
+        ["Summe", "150.000,00 €", "145.000,00 €", "87.000,00 €", "48.000,00 €", "15.000,00 €"],
+        [
+            "Summe der neuen Maßnahmen",
+            "150.000,00 €",
+            "145.000,00 €",
+            "87.000,00 €",
+            "48.000,00 €",
+            "15.000,00 €",
+        ],
+    ]
+    removed = shown["Entfallene Maßnahmen je Jahr (Beträge des alten Stands)"]
+    assert removed[1][0].startswith("A.4 Maßnahme ")
+    assert removed[1][0].endswith(" · HF1 Zentren · Hallenbeck · 2024–2030")
+    assert removed[2:] == [
+        ["2025", "100.000,00 €", "100.000,00 €", "60.000,00 €", "40.000,00 €", E],
+        ["2026", "50.000,00 €", "45.000,00 €", "27.000,00 €", "23.000,00 €", E],
+        ["Summe", "150.000,00 €", "145.000,00 €", "87.000,00 €", "63.000,00 €", E],
+        ["Summe der entfallenen Maßnahmen", "150.000,00 €", "145.000,00 €", "87.000,00 €", "63.000,00 €", E],
+    ]
+    # Subtotals per action field and year: A.3 counts in HF1 before and in HF2 after its move.
+    by_field_year = shown[
+        "Summen je Handlungsfeld und Jahr (Jahre ohne Beträge in beiden Ständen ausgelassen)"
+    ]
+    assert by_field_year[2:] == [
+        ["HF1 Zentren"],
+        _line(
+            "2025",
+            ("400.000,00", "200.000,00", -200),
+            ("400.000,00", "200.000,00", -200),
+            ("240.000,00", "120.000,00", -120),
+            ("160.000,00", "72.000,00", -88),
+            (0, "8.000,00", 8),
+        ),
+        _line(
+            "2026",
+            ("200.000,00", "200.000,00", 0),
+            ("180.000,00", "190.000,00", 10),
+            ("108.000,00", "114.000,00", 6),
+            ("92.000,00", "74.000,00", -18),
+            (0, "12.000,00", 12),
+        ),
+        _line(
+            "Summe HF1",
+            ("600.000,00", "400.000,00", -200),
+            ("580.000,00", "390.000,00", -190),
+            ("348.000,00", "234.000,00", -114),
+            ("252.000,00", "146.000,00", -106),
+            (0, "20.000,00", 20),
+        ),
+        ["HF2 Grün"],
+        _line(
+            "2025",
+            (0, "200.000,00", 200),
+            (0, "200.000,00", 200),
+            (0, "120.000,00", 120),
+            (0, "70.000,00", 70),
+            (0, "10.000,00", 10),
+        ),
+        _line(
+            "2026",
+            (0, "100.000,00", 100),
+            (0, "90.000,00", 90),
+            (0, "54.000,00", 54),
+            (0, "41.000,00", 41),
+            (0, "5.000,00", 5),
+        ),
+        _line(
+            "Summe HF2",
+            (0, "300.000,00", 300),
+            (0, "290.000,00", 290),
+            (0, "174.000,00", 174),
+            (0, "111.000,00", 111),
+            (0, "15.000,00", 15),
+        ),
+        _line(
+            "Gesamtsumme",
+            ("600.000,00", "700.000,00", 100),
+            ("580.000,00", "680.000,00", 100),
+            ("348.000,00", "408.000,00", 60),
+            ("252.000,00", "257.000,00", 5),
+            (0, "35.000,00", 35),
+        ),
+    ]
+    # Per action field and per year: the same subtotals; the year table has every programme year.
+    by_field = shown[
+        "Summen je Handlungsfeld (eine verschobene Maßnahme zählt im alten Stand im alten, im neuen Stand "
+        "im neuen Handlungsfeld)"
+    ]
+    assert [row[1:] for row in by_field[2:]] == [
+        row[1:] for row in by_field_year[2:] if row[0].startswith("Summe") or row[0] == "Gesamtsumme"
+    ]
+    by_year = shown["Summen je Jahr"]
+    assert [row[0] for row in by_year[2:]] == [*map(str, range(2024, 2031)), "Gesamtsumme"]
+    assert by_year[3][1:4] == ["400.000,00 €", "400.000,00 €", E]  # 2025 gross
+    assert by_year[-1] == by_field_year[-1]
+    # The grand total at the top has every amount.
+    total = shown["Gesamtsumme"]
+    assert [row[0] for row in total[1:]] == AMOUNTS
+    assert total[4] == ["Eigenanteil", "252.000,00 €", "257.000,00 €", "+5.000,00 €"]
+
+
+def test_compare_shows_one_amount_when_chosen_and_refuses_an_unknown_one(client, s):
+    old = _changes(s)
+    client.force_login(s["reviewer"])
+
+    body = client.get(_compare_url(s["concept"], alt=old.pk, neu="aktuell", betrag="third_party")).content
+    shown = tables(body.decode())
+    assert shown["Jahresscheiben von A.2"] == [
+        ["Jahr", "Mittel Dritter"],
+        ["alt", "neu", "Differenz"],
+        ["2025", E, "8.000,00 €", "+8.000,00 €"],
+        ["2026", E, "12.000,00 €", "+12.000,00 €"],
+        ["Summe", E, "20.000,00 €", "+20.000,00 €"],
+    ]
+    assert shown["Neue Maßnahmen je Jahr (Beträge des neuen Stands)"][-1] == [
+        "Summe der neuen Maßnahmen",
+        "15.000,00 €",
+    ]
+    assert len(shown["Gesamtsumme"]) == 6  # the grand total keeps every amount
+
+    response = client.get(_compare_url(s["concept"], alt=old.pk, neu="aktuell", betrag="float"))
+    assert response.status_code == 200 and "result" not in response.context
+    assert "Diesen Betrag gibt es im Vergleich nicht." in response.content.decode()
+
+
+def test_compare_offers_its_excel_only_to_roles_that_download_reports(client, s):
+    old = _changes(s)
+    funder, moderator = f.make_user("foerderung"), f.make_user("moderation")
+    f.make_membership(s["concept"], funder, Role.FUNDER)
+    f.make_membership(s["concept"], moderator, Role.MODERATOR)
+    xlsx = reverse("reports:kuf_diff_xlsx", args=[s["concept"].slug])
+    link = f'href="{xlsx}?alt={old.pk}&amp;neu=aktuell"'
+
+    for user, allowed in ((s["reviewer"], True), (funder, True), (s["editor"], True), (moderator, False)):
+        client.force_login(user)
+        body = client.get(_compare_url(s["concept"], alt=old.pk, neu="aktuell", betrag="grant")).content
+        assert (link in body.decode()) is allowed, user
+        download = client.get(f"{xlsx}?alt={old.pk}&neu=aktuell")
+        assert download.status_code == (200 if allowed else 403), user
+        if allowed:
+            assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    # Without a valid comparison there is nothing to download.
+    client.force_login(s["editor"])
+    assert "kuf-vergleich.xlsx" not in client.get(_compare_url(s["concept"], neu="kaputt")).content.decode()
 
 
 def test_compare_two_versions_and_a_version_with_itself(client, s):
@@ -226,24 +441,50 @@ def _insert_batches(count: int) -> int:
     return -(-count // batch)
 
 
+def _bulk_measures(concept, count: int, programme, start: int = 0) -> None:
+    """``count`` measures as ``f.make_costed_measures`` builds them, in a few bulk INSERTs."""
+    new = Measure.objects.bulk_create(
+        Measure(
+            concept=concept,
+            action_field=concept.action_fields.first() or f.make_action_field(concept),
+            municipality=concept.municipalities.first(),
+            code=f"B{number}",
+            title=f"Maßnahme {number}",
+            start_year=2024,
+            end_year=2030,
+        )
+        for number in range(start, start + count)
+    )
+    CostLine.objects.bulk_create(
+        CostLine(measure=measure, section=9, year=year, gross=D(gross), ineligible=D(ineligible))
+        for measure in new
+        for year, gross, ineligible in ((2025, "100000.00", "0"), (2026, "50000.00", "5000.00"))
+    )
+    FinancingModule.objects.bulk_create(
+        FinancingModule(measure=measure, kind="grant", programme=programme) for measure in new
+    )
+
+
 def _counts(client, s, count: int) -> tuple[int, int, int]:
     concept = f.make_concept(slug=f"gross-{count}")
     f.make_membership(concept, s["editor"], Role.EDITOR)
-    f.make_costed_measures(concept, count, s["lz"])
+    _bulk_measures(concept, count, s["lz"])
     old = versions.kuf_version_freeze(concept=concept, name="Alt", user=s["editor"])
-    f.make_costed_measures(concept, count // 5, s["lz"])
+    _bulk_measures(concept, count // 5, s["lz"], start=count)
     versions.kuf_version_freeze(concept=concept, name="Mittel", user=s["editor"])
     client.force_login(s["editor"])
     # Freezing: session, user, concept, roles, savepoint, name check, 6 for the live rows, approvals,
-    # savepoint, version, release, release; then the rows' bulk INSERT (one statement on PostgreSQL, one
-    # per 34 rows on SQLite, which takes at most 999 parameters per statement: not counted here).
+    # the version's id, savepoint, version, release, release; then the rows' bulk INSERT (one
+    # statement on PostgreSQL, one per 34 rows on SQLite, which takes at most 999 parameters per
+    # statement: not counted here).
     freeze = _count(client, "post", _list_url(concept), {"name": "Neu"}) - _insert_batches(count + count // 5)
     # The list: session, user, concept, roles, the versions with their sums.
     listing = _count(client, "get", _list_url(concept))
-    # The comparison: session, user, concept, roles, the versions, the old version's rows, the live rows (6).
+    # The comparison, with every amount: session, user, concept, roles, the versions, the old version's
+    # rows, the live rows (6).
     compare = _count(client, "get", _compare_url(concept, alt=old.pk, neu="aktuell"))
     return freeze, listing, compare
 
 
 def test_query_counts_do_not_grow_with_the_measures(client, s):
-    assert _counts(client, s, 5) == _counts(client, s, 50) == (17, 5, 12)
+    assert _counts(client, s, 5) == _counts(client, s, 50) == _counts(client, s, 500) == (18, 5, 12)
