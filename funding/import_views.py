@@ -1,31 +1,59 @@
-"""The editor's Excel/CSV import: upload → preview → confirm (see ``funding.imports``).
+"""The Excel/CSV import pages: upload → preview → confirm (see ``funding.imports``), in the editor and in
+the Django admin.
+
+Both use the same service layer (``imports.read_upload``, ``import_plan``, ``import_apply``), the same
+session storage and the same preview (``templates/funding/includes/import_*.html``); they differ only
+in who may import and where the pages lead. The editor's pages check ``projects.edit_concept`` on the
+concept in the URL; the admin's pages (``funding.admin.MeasureAdmin.get_urls``, staff only) check the
+Django model permissions of everything an import writes (``admin_concept_for_import``).
 
 Between preview and confirmation the parsed tables (not the file) wait in the user's session under a
 random token; at most ``MAX_PENDING`` imports per session, each for one hour. The preview shows every
 row's result; confirming applies the plan only if it is free of errors and still the one the user saw.
+After applying, the user is told when the import reset a municipality's KuF sign-off, as after a save
+in the measure editor.
 """
 
 import secrets
 from datetime import timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from projects.access import EDIT, concept_for_user
+from projects.models import Concept
 
 from . import imports
 from .forms import ImportUploadForm
+from .views import announce_review_resets
 
 SESSION_KEY = "funding_imports"
 MAX_PENDING = 3
 PENDING_FOR = timedelta(hours=1)
 TOKEN_PARAM = "datei"  # noqa: S105 - a query parameter name, not a secret
+CONCEPT_PARAM = "konzept"  # the admin's upload page: the concept chosen in advance
+
+# What an import may write: measures (created and changed), cost lines, financing modules and their
+# per-year amounts (created, changed, deleted).
+IMPORT_PERMISSIONS = (
+    "measures.add_measure",
+    "measures.change_measure",
+    *(
+        f"funding.{action}_{model}"
+        for model in ("costline", "financingmodule", "financingyear")
+        for action in ("add", "change", "delete")
+    ),
+)
 
 
 def _pending(request) -> dict:
@@ -66,68 +94,117 @@ def drop_pending(request, token: str) -> None:
     request.session[SESSION_KEY] = pending
 
 
-class ImportUploadView(LoginRequiredMixin, View):
-    """Step 1: choose the file. A file that cannot be read or has a wrong layout is refused here."""
+def preview_context(plan: imports.ImportPlan) -> dict:
+    """What ``funding/includes/import_preview_result.html`` shows: counts, errors, rows per sheet."""
+    sheets = []
+    for kind in (imports.MEASURES, imports.COSTS, imports.MODULES):
+        outcomes = [outcome for outcome in plan.outcomes if outcome.kind == kind]
+        if not outcomes:
+            continue
+        sheets.append(
+            {
+                "label": imports.LAYOUT_BY_KIND[kind].label,
+                "shown": [o for o in outcomes if o.status != imports.UNCHANGED],
+                "unchanged": [o for o in outcomes if o.status == imports.UNCHANGED],
+            }
+        )
+    return {
+        "plan": plan,
+        "counts": plan.counts,
+        "sheets": sheets,
+        "errors": plan.errors,
+        "token_param": TOKEN_PARAM,
+        "can_apply": plan.ok and plan.has_changes,
+    }
 
-    template_name = "funding/import_upload.html"
 
-    def render_page(self, concept, form, issues=(), status=200):
-        context = {
-            "concept": concept,
-            "form": form,
-            "issues": issues,
-            "layouts": imports.LAYOUTS,
-            "section": "measures",
-        }
+def admin_import_allowed(user) -> bool:
+    """Whether a staff user may import in the admin: the model permissions of every write."""
+    return user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)
+
+
+def admin_concept_for_import(user, *, pk: int | str) -> Concept:
+    """The concept with ``pk`` if ``user`` may import in the admin (403 otherwise; 404 if there is no
+    such concept)."""
+    if not admin_import_allowed(user):
+        raise PermissionDenied(_("Für den Import fehlt Ihnen die Berechtigung."))
+    try:
+        return Concept.objects.get(pk=pk)
+    except (Concept.DoesNotExist, ValueError):
+        raise Http404(_("Dieses Konzept gibt es nicht.")) from None
+
+
+# --- The steps, shared by the editor and the admin ----------------------------------------------------
+
+
+class _UploadSteps(View):
+    """Step 1: choose the file. A file that cannot be read or has a wrong layout is refused here.
+    Subclasses say how the concept is found and where the preview is."""
+
+    template_name = ""
+
+    def concept(self):
+        raise NotImplementedError
+
+    def preview_url(self, concept) -> str:
+        raise NotImplementedError
+
+    def form_concept(self, form):
+        """The concept the file is for, once the form is valid."""
+        return self.concept()
+
+    def new_form(self, data=None, files=None):
+        return ImportUploadForm(data, files)
+
+    def extra_context(self) -> dict:
+        return {}
+
+    def render_page(self, form, concept=None, issues=(), status=200):
+        context = {"form": form, "issues": issues, "layouts": imports.LAYOUTS, **self.extra_context()}
+        if concept is not None:
+            context["concept"] = concept
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=EDIT)
-        return self.render_page(concept, ImportUploadForm())
-
     def post(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=EDIT)
-        form = ImportUploadForm(request.POST, request.FILES)
+        concept = self.concept()
+        form = self.new_form(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render_page(concept, form, status=400)
+            return self.render_page(form, concept, status=400)
+        concept = self.form_concept(form)
         upload = form.cleaned_data["file"]
         try:
             parsed = imports.read_upload(name=upload.name, data=upload.read())
         except imports.ImportFileError as error:
-            return self.render_page(concept, form, issues=error.issues, status=400)
+            return self.render_page(form, concept, issues=error.issues, status=400)
         token = store_pending(request, concept=concept, parsed=parsed)
-        url = reverse("funding:import_preview", args=[concept.slug])
-        return redirect(f"{url}?{TOKEN_PARAM}={token}")
+        return redirect(f"{self.preview_url(concept)}?{TOKEN_PARAM}={token}")
 
 
-class ImportPreviewView(LoginRequiredMixin, View):
-    """Step 2 (GET): every row's result. Step 3 (POST): apply, or cancel."""
+class _PreviewSteps(View):
+    """Step 2 (GET): every row's result. Step 3 (POST): apply, or cancel. Subclasses say how the
+    concept is found and where the pages lead."""
 
-    template_name = "funding/import_preview.html"
+    template_name = ""
+
+    def concept(self):
+        raise NotImplementedError
+
+    def upload_url(self, concept) -> str:
+        raise NotImplementedError
+
+    def done_url(self, concept) -> str:
+        raise NotImplementedError
+
+    def extra_context(self, concept) -> dict:
+        return {}
 
     def render_page(self, concept, plan: imports.ImportPlan, token: str, status=200):
-        sheets = []
-        for kind in (imports.MEASURES, imports.COSTS, imports.MODULES):
-            outcomes = [outcome for outcome in plan.outcomes if outcome.kind == kind]
-            if not outcomes:
-                continue
-            sheets.append(
-                {
-                    "label": imports.LAYOUT_BY_KIND[kind].label,
-                    "shown": [o for o in outcomes if o.status != imports.UNCHANGED],
-                    "unchanged": [o for o in outcomes if o.status == imports.UNCHANGED],
-                }
-            )
         context = {
             "concept": concept,
-            "plan": plan,
-            "counts": plan.counts,
-            "sheets": sheets,
-            "errors": plan.errors,
             "token": token,
-            "token_param": TOKEN_PARAM,
-            "can_apply": plan.ok and plan.has_changes,
-            "section": "measures",
+            "upload_url": self.upload_url(concept),
+            **preview_context(plan),
+            **self.extra_context(concept),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -144,23 +221,23 @@ class ImportPreviewView(LoginRequiredMixin, View):
         return parsed
 
     def get(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=EDIT)
+        concept = self.concept()
         token = request.GET.get(TOKEN_PARAM, "")
         parsed = self._parsed(request, concept, token)
         if parsed is None:
-            return redirect("funding:import_upload", slug=concept.slug)
+            return redirect(self.upload_url(concept))
         return self.render_page(concept, imports.import_plan(concept=concept, parsed=parsed), token)
 
     def post(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=EDIT)
+        concept = self.concept()
         token = request.POST.get(TOKEN_PARAM, "")
         parsed = self._parsed(request, concept, token)
         if parsed is None:
-            return redirect("funding:import_upload", slug=concept.slug)
+            return redirect(self.upload_url(concept))
         if "cancel" in request.POST:
             drop_pending(request, token)
             messages.info(request, _("Der Import wurde abgebrochen; es wurde nichts geändert."))
-            return redirect("funding:import_upload", slug=concept.slug)
+            return redirect(self.upload_url(concept))
         try:
             plan = imports.import_apply(
                 concept=concept, parsed=parsed, digest=request.POST.get("digest", ""), user=request.user
@@ -180,4 +257,134 @@ class ImportPreviewView(LoginRequiredMixin, View):
                 "deleted": counts[imports.DELETED],
             },
         )
-        return redirect("funding:measure_list", slug=concept.slug)
+        if plan.has_changes:
+            announce_review_resets(request, concept, plan.municipality_ids)
+        return redirect(self.done_url(concept))
+
+
+# --- The editor ---------------------------------------------------------------------------------------
+
+
+class ImportUploadView(LoginRequiredMixin, _UploadSteps):
+    """The editor's upload page (editors of the concept, admins)."""
+
+    template_name = "funding/import_upload.html"
+
+    def concept(self):
+        return concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=EDIT)
+
+    def preview_url(self, concept) -> str:
+        return reverse("funding:import_preview", args=[concept.slug])
+
+    def extra_context(self) -> dict:
+        return {"section": "measures"}
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(ImportUploadForm(), self.concept())
+
+
+class ImportPreviewView(LoginRequiredMixin, _PreviewSteps):
+    """The editor's preview and confirmation."""
+
+    template_name = "funding/import_preview.html"
+
+    def concept(self):
+        return concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=EDIT)
+
+    def upload_url(self, concept) -> str:
+        return reverse("funding:import_upload", args=[concept.slug])
+
+    def done_url(self, concept) -> str:
+        return reverse("funding:measure_list", args=[concept.slug])
+
+    def extra_context(self, concept) -> dict:
+        return {"section": "measures"}
+
+
+# --- The admin ----------------------------------------------------------------------------------------
+
+
+class AdminImportForm(ImportUploadForm):
+    """The admin's upload form: the concept to import into, and the file."""
+
+    concept = forms.ModelChoiceField(
+        label=gettext_lazy("Konzept"),
+        queryset=Concept.objects.order_by("title"),
+        error_messages={"invalid_choice": gettext_lazy("Bitte ein vorhandenes Konzept wählen.")},
+    )
+    field_order = ("concept", "file")
+
+
+class _AdminPage:
+    """The admin's frame around a page: site context, breadcrumbs, the measure model's options."""
+
+    model_admin = None  # the ``MeasureAdmin`` (set by ``as_view`` in its ``get_urls``)
+    title = gettext_lazy("Import aus Excel oder CSV")
+
+    def admin_context(self) -> dict:
+        model_admin = self.model_admin
+        return {
+            **model_admin.admin_site.each_context(self.request),
+            "opts": model_admin.opts,
+            "title": str(self.title),
+            "changelist_url": reverse(
+                f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist"
+            ),
+        }
+
+    def url(self, view: str, *args) -> str:
+        opts = self.model_admin.opts
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+class AdminImportUploadView(_AdminPage, _UploadSteps):
+    """The admin's upload page ("Import aus Excel/CSV" on the measure list and a concept's page)."""
+
+    template_name = "admin/funding/import_upload.html"
+
+    def concept(self):
+        if not admin_import_allowed(self.request.user):
+            raise PermissionDenied(_("Für den Import fehlt Ihnen die Berechtigung."))
+        return None
+
+    def form_concept(self, form):
+        return admin_concept_for_import(self.request.user, pk=form.cleaned_data["concept"].pk)
+
+    def new_form(self, data=None, files=None):
+        return AdminImportForm(data, files)
+
+    def preview_url(self, concept) -> str:
+        return self.url("import_preview", concept.pk)
+
+    def extra_context(self) -> dict:
+        return self.admin_context()
+
+    def get(self, request, *args, **kwargs):
+        self.concept()
+        initial = {}
+        chosen = request.GET.get(CONCEPT_PARAM, "")
+        if chosen.isdigit():
+            initial["concept"] = Concept.objects.filter(pk=chosen).first()
+        return self.render_page(AdminImportForm(initial=initial))
+
+
+class AdminImportPreviewView(_AdminPage, _PreviewSteps):
+    """The admin's preview and confirmation; afterwards the measure list of the concept."""
+
+    template_name = "admin/funding/import_preview.html"
+    title = gettext_lazy("Vorschau des Imports")
+
+    def concept(self):
+        return admin_concept_for_import(self.request.user, pk=self.kwargs["concept_pk"])
+
+    def upload_url(self, concept) -> str:
+        return f"{self.url('import')}?{CONCEPT_PARAM}={concept.pk}"
+
+    def done_url(self, concept) -> str:
+        return f"{self.url('changelist')}?concept__id__exact={concept.pk}"
+
+    def extra_context(self, concept) -> dict:
+        context = self.admin_context()
+        if self.request.user.has_perm("ihk.download_reports", concept):
+            context["export_url"] = reverse("reports:measures_xlsx", args=[concept.slug])
+        return context

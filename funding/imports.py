@@ -19,9 +19,11 @@ Three steps, so that a file with a mistake never half-imports:
 
 The same validation as the browser editor applies: the editor forms' rules (rate or amount, programme
 only for grants, rate within the programme's maximum, ineligible within gross, end not before start),
-the service's rules (years within the measure's period, ``services.financing_errors``) and the models'
-own ``clean_fields`` and ``clean`` (``Measure.clean`` excepted: it queries the database, and its rules
-hold by construction, since action fields and municipalities are looked up among the concept's own).
+the service's rules (years within the measure's period, ``services.financing_errors``), and the
+models' own ``clean_fields`` and ``clean`` (``Measure.clean`` excepted: it queries the database, and
+its rules hold by construction, since action fields and municipalities are looked up among the
+concept's own). Beyond the editor, a new or changed period of a measure must lie within the concept's
+programme years. Every bad cell of a row is reported, not only the first.
 A fixed amount together with per-year amounts is accepted when they agree (the demo data has such
 modules), as in the editor, so that every exported file re-imports. Lookups (action fields,
 municipalities, quarters, goals, programmes, measures, cost lines, modules) are loaded once
@@ -29,9 +31,10 @@ municipalities, quarters, goals, programmes, measures, cost lines, modules) are 
 their code; cost lines by measure, year and cost section; modules by measure, kind, programme and
 payer.
 
-Column headers are fixed German strings, as in ``measures/resources.py``: a header is part of the
-file's contract and must not change with the interface language. Values of choice fields are written
-with their German labels and read in German, English or as stored values.
+Column headers are fixed German strings, not gettext: a header is part of the file's contract and
+must not change with the interface language, or a file exported in German would not import in
+English. Values of choice fields are written with their German labels and read in German, English or
+as stored values.
 """
 
 from __future__ import annotations
@@ -364,6 +367,20 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
         workbook.close()
 
 
+# Text a spreadsheet program could read as a formula or command (OWASP "CSV injection"). The admin's
+# CSV export (``funding.resources``) writes such text with a leading apostrophe; reading drops it again,
+# so the file re-imports unchanged.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str | None:
+    if not value.strip():
+        return None
+    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
 def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -378,7 +395,7 @@ def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield [value if value.strip() else None for value in row]
+        yield [_csv_cell(value) for value in row]
 
 
 def _recognise(
@@ -930,6 +947,19 @@ class ImportPlan:
         return {status: self.count(status) for status in (NEW, CHANGED, UNCHANGED, DELETED, ERROR)}
 
     @property
+    def municipality_ids(self) -> set[int]:
+        """The municipalities whose KuF rows the plan changes (a moved measure: the old and the new
+        one), for the notice about reset sign-offs."""
+        writes = self.writes
+        ids = set()
+        for code, write in writes.measures.items():
+            ids.add(write.measure.municipality_id)
+            if code in writes.stored:
+                ids.add(writes.stored[code].municipality_id)
+        ids |= {writes.stored[code].municipality_id for code in writes.touched if code in writes.stored}
+        return {pk for pk in ids if pk is not None}
+
+    @property
     def digest(self) -> str:
         """A hash of everything the preview shows (statuses, old and new values, errors): confirming
         applies only a plan with the same digest."""
@@ -1193,10 +1223,7 @@ class _Planner:
                 else:
                     outcome.error(headers["goals"], _("Unbekanntes Ziel „%(code)s“.") % {"code": goal_code})
 
-        if outcome.errors:
-            self._failed(code, stored)
-            return
-
+        # A failed look-up does not end the row's checks: the preview names every bad cell at once.
         for name in MEASURE_SCALARS:
             if name not in values:
                 continue
@@ -1216,9 +1243,9 @@ class _Planner:
             record(name, column.header, shown_old, shown_new)
             setattr(target, name, new)
         for name, attname in MEASURE_FKS.items():
-            if name not in values:
-                continue
-            obj = values[name]
+            obj = values.get(name)
+            if not isinstance(obj, ActionField | Municipality):
+                continue  # not in the file, or a failed look-up (reported above)
             if getattr(target, attname) != obj.pk:
                 old_obj = (
                     state.action_fields_by_id.get(target.action_field_id)
@@ -1250,9 +1277,11 @@ class _Planner:
                         )
                     )
 
-        # Validation: the editor's rule on the period, then the model's own field checks.
+        # Validation: the editor's rule on the period, the concept's programme years, then the model's
+        # own field checks.
         if target.start_year and target.end_year and target.start_year > target.end_year:
             outcome.error(headers["end_year"], _("Das Ende darf nicht vor dem Beginn liegen."))
+        self.period_in_concept(target, stored, headers, outcome)
         checked = [name for name in MEASURE_SCALARS if name in values] + (
             ["start_year", "end_year"] if stored is None else []
         )
@@ -1286,6 +1315,28 @@ class _Planner:
                 goals=m2m_changes.get("goals"),
             )
 
+    def period_in_concept(
+        self, target: Measure, stored: Measure | None, headers: dict[str, str], outcome: RowOutcome
+    ) -> None:
+        """A new or changed start or end year must lie within the concept's programme years. A stored
+        period is not checked again (the editor accepts such periods), so an exported file still
+        re-imports unchanged."""
+        concept = self.concept
+        for name, year in (("start_year", target.start_year), ("end_year", target.end_year)):
+            if not year or (stored is not None and getattr(stored, name) == year):
+                continue
+            if not concept.year_from <= year <= concept.year_to:
+                outcome.error(
+                    headers[name],
+                    _("%(column)s %(year)s liegt außerhalb der Programmjahre des Konzepts (%(a)s–%(b)s).")
+                    % {
+                        "column": headers[name],
+                        "year": year,
+                        "a": concept.year_from,
+                        "b": concept.year_to,
+                    },
+                )
+
     def _failed(self, code: str, stored: Measure | None) -> None:
         """A measure row with errors: its cost and module rows are checked against the stored
         measure (a new one: not at all), so they do not repeat its error."""
@@ -1316,7 +1367,7 @@ class _Planner:
             self.listed_costs.add(code)
             period = self.measure_for_code(code, outcome)
             year = values.get("year")
-            if year is not None and not outcome.errors:
+            if year is not None:  # checked even when other cells of the row are wrong
                 message = self.concept_year_error(year) or (period and self.period_error(year, period))
                 if message:
                     outcome.error(headers["year"], message)

@@ -1,48 +1,291 @@
-"""Import and export of cost lines (django-import-export).
+"""The admin's export of measures, cost lines and financing modules (django-import-export), in the
+columns of the import.
 
-A cost line names its measure the way people do: concept slug plus measure code, looked up within
-that concept. Cost lines have no natural key of their own (a measure may have two lines for the same
-year and section), so a row with an ``ID`` updates that line and a row without one creates a new line.
-Headers are fixed German strings for the reason given in ``measures.resources``.
+Each resource writes one sheet of the measure list exactly as ``funding.imports`` reads it: the
+columns of ``imports.MEASURE_LAYOUT``, ``COST_LAYOUT`` or ``MODULE_LAYOUT`` with their German headers,
+and the cell values of ``imports.export_tables`` (the editor's measure list: action field, quarter and
+goal codes, programme codes, choices as German labels, one "Betrag <Jahr>" column per year). So a file
+exported from the admin re-imports through the thorough import (``funding.imports``, "Import aus
+Excel/CSV") with every row "unverändert": a CSV of one sheet, or an .xlsx whose sheet carries the
+layout's name. django-import-export's own import is not used.
+
+An import always reads into one concept, so an export spans one concept; a selection of several is
+refused with a message (``ExportRefused``). Cost lines and financing modules replace those of each
+measure named in their sheet, so an export of some but not all cost lines (or modules) of a measure
+is refused too: importing it would delete the others.
+
+The formats (``ImportCSV``, ``ImportXLSX``) escape text that a spreadsheet program would run as a
+formula (``imports.FORMULA_PREFIXES``) without changing it: in .xlsx as a text cell with Excel's
+apostrophe prefix, in CSV with a leading apostrophe that the import drops again. CSV is written as
+German Excel writes it: semicolons, ``1.234,56``, ``12,5 %``, UTF-8 with a byte-order mark.
 """
 
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy
-from import_export import fields
+import tablib
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from measures.models import Measure
-from measures.resources import CONCEPT_COLUMN, ConceptScopedForeignKeyWidget, GermanHeadersResource
+from projects.formatting import format_number, format_percent
+from projects.models import Concept
 
-from .models import CostLine
+from . import imports
+from .models import CostLine, FinancingModule
+
+# --- Selecting what to export -----------------------------------------------------------------------
 
 
-class CostLineResource(GermanHeadersResource):
-    # Export only: on import the column is read by the measure lookup, not stored.
-    concept = fields.Field(attribute="measure__concept__slug", column_name=CONCEPT_COLUMN, readonly=True)
-    measure = fields.Field(
-        attribute="measure",
-        column_name="Maßnahme",
-        widget=ConceptScopedForeignKeyWidget(Measure, field="code"),
-    )
+class ExportRefused(ValueError):
+    """The selection cannot be exported as a file that re-imports correctly (German message).
 
-    column_names: ClassVar[dict[str, str]] = {
-        "id": "ID",
-        "section": "Kostengruppe",
-        "year": "Jahr",
-        "gross": "Gesamtkosten",
-        "ineligible": "davon nicht förderfähig",
-        "note": "Bemerkung",
-    }
+    A ``ValueError``: the admin's export view shows it as an error message on the export page."""
 
-    class Meta:
-        model = CostLine
-        name = gettext_lazy("Kostenzeilen")
-        fields = ("id", "concept", "measure", "section", "year", "gross", "ineligible", "note")
-        export_order = fields
-        clean_model_instances = True
-        skip_unchanged = True
 
-    def filter_export(self, queryset: QuerySet, **kwargs: Any) -> QuerySet:
-        return queryset.select_related("measure__concept")
+# Per selectable model: the path to the measure and to the concept.
+_SELECTION_PATHS: dict[type[Model], tuple[str, str]] = {
+    Measure: ("pk", "concept_id"),
+    CostLine: ("measure_id", "measure__concept_id"),
+    FinancingModule: ("measure_id", "measure__concept_id"),
+}
+
+
+def _partial_message(kind: str, codes: list[str]) -> str:
+    shown = ", ".join(codes[:10]) + (" …" if len(codes) > 10 else "")
+    if kind == imports.COSTS:
+        return _(
+            "Die Auswahl enthält nur einen Teil der Kostenzeilen der Maßnahmen %(codes)s. Der Import "
+            "ersetzt alle Kostenzeilen jeder Maßnahme in der Datei; die übrigen würden gelöscht. Bitte "
+            "exportieren Sie alle Kostenzeilen dieser Maßnahmen (z. B. nur nach Konzept filtern)."
+        ) % {"codes": shown}
+    return _(
+        "Die Auswahl enthält nur einen Teil der Finanzierungsbausteine der Maßnahmen %(codes)s. Der "
+        "Import ersetzt alle Finanzierungsbausteine jeder Maßnahme in der Datei; die übrigen würden "
+        "gelöscht. Bitte exportieren Sie alle Finanzierungsbausteine dieser Maßnahmen (z. B. nur nach "
+        "Konzept filtern)."
+    ) % {"codes": shown}
+
+
+def export_table(*, queryset: QuerySet, kind: str) -> imports.Table:
+    """The sheet ``kind`` (``imports.MEASURES``, ``COSTS`` or ``MODULES``) for the measures, cost lines
+    or financing modules in ``queryset``, in the import's columns and values (``imports.export_tables``).
+
+    A measure selection exports the measures' rows of the sheet (all their cost lines or modules);
+    a cost-line or module selection exports those rows and must hold all of them of each measure
+    named. Raises ``ExportRefused`` for a selection of several concepts or of part of a measure's
+    cost lines or modules. An empty selection gives the header row alone.
+
+    Queries: the selection, the concept and ``imports.load_state`` (eleven), however many rows.
+    """
+    layout = imports.LAYOUT_BY_KIND[kind]
+    measure_path, concept_path = _SELECTION_PATHS[queryset.model]
+    selection = list(queryset.order_by().values_list("pk", measure_path, concept_path))
+    concept_ids = {concept_id for _pk, _measure_id, concept_id in selection}
+    if not concept_ids:
+        keys = [column.key for column in layout.columns]
+        return imports.Table(kind=kind, sheet=layout.sheet, header_row=1, keys=keys, rows=[])
+    if len(concept_ids) > 1:
+        titles = sorted(Concept.objects.filter(pk__in=concept_ids).values_list("title", flat=True))
+        raise ExportRefused(
+            _(
+                "Die Auswahl umfasst Einträge aus %(count)s Konzepten (%(concepts)s). Eine Export-Datei "
+                "gilt für genau ein Konzept, weil der Import sie in ein Konzept einliest. Bitte filtern "
+                "Sie die Liste nach „Konzept“ oder wählen Sie nur Einträge eines Konzepts aus."
+            )
+            % {"count": len(titles), "concepts": "; ".join(titles)}
+        )
+    state = imports.load_state(concept=Concept.objects.get(pk=concept_ids.pop()))
+    measure_ids = {measure_id for _pk, measure_id, _concept_id in selection}
+    if queryset.model is not Measure:
+        selected = {pk for pk, _measure_id, _concept_id in selection}
+        stored = state.cost_lines if queryset.model is CostLine else state.modules
+        partial = [
+            measure.code
+            for measure in state.measures
+            if measure.pk in measure_ids and any(row.pk not in selected for row in stored.get(measure.pk, []))
+        ]
+        if partial:
+            raise ExportRefused(_partial_message(kind, partial))
+    chosen = dataclasses.replace(state, measures=[m for m in state.measures if m.pk in measure_ids])
+    return next(table for table in imports.export_tables(state=chosen) if table.kind == kind)
+
+
+# --- Resources --------------------------------------------------------------------------------------
+
+
+class TypedWidget(widgets.Widget):
+    """A cell as ``imports.export_tables`` gives it (str, int, Decimal or None): the formats below
+    write it (django-import-export asks for typed values only for its own format classes)."""
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return value
+
+
+def _field(key: str, header: str) -> fields.Field:
+    return fields.Field(attribute=key, column_name=header, widget=TypedWidget(), readonly=True)
+
+
+class SheetResource(resources.Resource):
+    """One sheet of the measure list (``layout``) for a selection of ``model`` objects; export only.
+
+    The fields are the layout's columns (and, for financing modules, one per year of the concept),
+    so headers and order always follow ``funding.imports``."""
+
+    layout: ClassVar[imports.Layout]
+    model: ClassVar[type[Model]]  # what the admin's selection holds
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.fields = {column.key: _field(column.key, column.header) for column in self.layout.columns}
+
+    @classmethod
+    def get_display_name(cls) -> str:
+        return cls.layout.label
+
+    def export(self, queryset: QuerySet | None = None, **kwargs: Any) -> tablib.Dataset:
+        """The sheet for ``queryset`` (see ``export_table``); ``ExportRefused`` for a selection that
+        would not re-import correctly."""
+        if queryset is None:
+            queryset = self.model._default_manager.all()
+        table = export_table(queryset=queryset, kind=self.layout.kind)
+        self.fields = {key: self.fields.get(key) or _field(key, table.header(key)) for key in table.keys}
+        rows = [dict(zip(table.keys, values, strict=True)) for _number, values in table.rows]
+        dataset = super().export(queryset=rows, **kwargs)
+        dataset.title = table.sheet
+        return dataset
+
+
+class MeasureResource(SheetResource):
+    """The sheet "Maßnahmen": one row per selected measure."""
+
+    layout = imports.MEASURE_LAYOUT
+    model = Measure
+
+
+class CostLineResource(SheetResource):
+    """The sheet "Kostenzeilen": the selected cost lines (all of each measure named)."""
+
+    layout = imports.COST_LAYOUT
+    model = CostLine
+
+
+class FinancingModuleResource(SheetResource):
+    """The sheet "Finanzierung": the selected financing modules (all of each measure named), with one
+    "Betrag <Jahr>" column per programme year of the concept."""
+
+    layout = imports.MODULE_LAYOUT
+    model = FinancingModule
+
+    def get_user_visible_fields(self) -> list[fields.Field]:
+        """The columns listed on the export page; the per-year columns depend on the concept."""
+        years = _("%(header)s <Jahr> (eine Spalte je Programmjahr)") % {"header": self.layout.year_header}
+        return [*super().get_user_visible_fields(), fields.Field(column_name=years)]
+
+
+def export_filename(*, resource: type[SheetResource], queryset: QuerySet, extension: str) -> str:
+    """``<concept slug>-<sheet>-<date>.<extension>``, ASCII only (the sheet name without umlauts).
+    One query."""
+    _measure_path, concept_path = _SELECTION_PATHS[queryset.model]
+    slug_path = concept_path.removesuffix("_id") + "__slug"
+    slugs = list(queryset.order_by().values_list(slug_path, flat=True).distinct()[:2])
+    sheet = resource.layout.sheet.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    prefix = f"{slugs[0]}-" if len(slugs) == 1 else ""
+    return f"{prefix}{sheet}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+# --- Formats ----------------------------------------------------------------------------------------
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(imports.FORMULA_PREFIXES)
+
+
+_PERCENT_HEADERS = frozenset(
+    column.header for layout in imports.LAYOUTS for column in layout.columns if column.kind == imports.PERCENT
+)
+
+
+def csv_text(value: object, *, percent: bool = False) -> str:
+    """A cell as German Excel writes it to CSV: ``1.234,56``, ``12,5 %``, ``2025``; formula-like text
+    with a leading apostrophe (which ``funding.imports`` drops when reading)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return f"'{value}" if is_formula_like(value) else value
+    if isinstance(value, float):
+        raise TypeError("Cells get Decimal, never float.")
+    if percent:
+        return format_percent(value)
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+class ImportCSV(base_formats.CSV):
+    """CSV as German Excel writes it: semicolons, German numbers (``csv_text``)."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(dataset.headers)
+        percent = [header in _PERCENT_HEADERS for header in dataset.headers]
+        for row in dataset:
+            writer.writerow([csv_text(cell, percent=p) for cell, p in zip(row, percent, strict=True)])
+        return out.getvalue()
+
+
+class ImportXLSX(base_formats.XLSX):
+    """One sheet named like the import's layout, the header in the first row, numbers as numbers and
+    every text as a text cell: formula-like text gets Excel's apostrophe prefix, so it stays text even
+    after editing and reads back unchanged."""
+
+    def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
+        workbook = Workbook()
+        ws = workbook.active
+        ws.title = dataset.title or "Export"
+        bold = Font(bold=True)
+        widths = [len(str(header)) for header in dataset.headers]
+        for index, header in enumerate(dataset.headers, start=1):
+            cell = ws.cell(row=1, column=index, value=str(header))
+            cell.font = bold
+        for row_index, row in enumerate(dataset, start=2):
+            for index, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                cell = ws.cell(row=row_index, column=index)
+                if isinstance(value, str):
+                    # Control characters cannot be stored in .xlsx (the editor's workbook drops them too).
+                    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.value = text
+                    cell.data_type = "s"  # never a formula
+                    cell.quotePrefix = is_formula_like(text)
+                    widths[index - 1] = max(widths[index - 1], min(len(text), 60))
+                else:
+                    if isinstance(value, float):
+                        raise TypeError("Excel cells get Decimal, never float.")
+                    cell.value = value
+                    if isinstance(value, Decimal):
+                        cell.number_format = "#,##0.00"
+                    widths[index - 1] = max(widths[index - 1], 12)
+        ws.freeze_panes = "A2"
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = min(width, 60) + 2
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+
+EXPORT_FORMATS = (ImportXLSX, ImportCSV)

@@ -183,8 +183,13 @@ if not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# django-import-export serves the admin's export only (``funding.resources``); imports go through
+# ``funding.imports``. Exporting needs the model's view permission.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Its own escaping drops a leading "=" only and turns every cell into text (an empty one into "None"),
+# so the file would not re-import unchanged; ``funding.resources``' formats escape = + - @ tab CR
+# themselves without changing the text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 LOGGING = {
     "version": 1,

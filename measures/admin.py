@@ -4,12 +4,59 @@
 subclass that adds cost lines, financing modules and totals (funding may import measures, never the
 reverse). For the same reason nothing here relies on ``Measure`` being registered: the measure
 pickers use raw-id widgets, not autocomplete.
+
+Saves follow the editor's rules: the version moves on (``projects.admin.VersionedAdminMixin``), an
+uploaded image is re-encoded like in the editor (``measures.images.image_sanitize``: type and size
+checked, metadata removed, downscaled), and goals, quarters and related measures must belong to the
+measure's concept (the message of ``funding.services.measure_save``).
 """
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator
+from projects.admin import ParentVersionMixin, VersionedAdminMixin, VersionedModelForm
+
+from .images import image_sanitize
+from .models import Indicator, Measure
+
+
+class MeasureAdminForm(VersionedModelForm):
+    """The admin's measure form: the editor's image handling and the service's concept rule."""
+
+    class Meta:
+        model = Measure
+        fields = "__all__"
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            return image_sanitize(image)
+        return image
+
+    def clean(self):
+        cleaned = super().clean()
+        concept = cleaned.get("concept")
+        if concept is None:
+            return cleaned
+        foreign: dict[str, QuerySet] = {
+            "goals": cleaned.get("goals"),
+            "quarters": cleaned.get("quarters"),
+            "related": cleaned.get("related"),
+        }
+        for name, chosen in foreign.items():
+            if chosen is None:
+                continue
+            outside = chosen.exclude(
+                **({"action_field__concept": concept} if name == "goals" else {"concept": concept})
+            )
+            if outside.exists() or (
+                name == "related" and self.instance.pk and chosen.filter(pk=self.instance.pk).exists()
+            ):
+                # The same message as ``funding.services.measure_save`` (one translation).
+                self.add_error(name, gettext("Auswahl aus einem anderen Konzept ist nicht zulässig."))
+        return cleaned
 
 
 class IndicatorInline(admin.TabularInline):
@@ -18,7 +65,8 @@ class IndicatorInline(admin.TabularInline):
     extra = 0
 
 
-class MeasureAdminBase(admin.ModelAdmin):
+class MeasureAdminBase(VersionedAdminMixin, admin.ModelAdmin):
+    form = MeasureAdminForm
     list_display = (
         "code",
         "title",
@@ -89,7 +137,8 @@ class MeasureAdminBase(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ParentVersionMixin, admin.ModelAdmin):
+    version_parent = "measure"
     list_display = ("name", "measure", "unit", "baseline", "target_value", "target_year")
     list_filter = ("measure__concept", "target_year")
     list_select_related = ("measure",)

@@ -1,15 +1,33 @@
-"""Admin for municipalities, organisations, concepts and their goal system.
+"""Admin for municipalities, organisations, concepts and their goal system, and the admin's version
+handling for every app.
 
 Every changelist loads its foreign keys with ``list_select_related`` (or shows none), so a page costs
 the same number of queries whatever its length. Foreign keys are picked through autocomplete widgets,
 which needs ``search_fields`` on the admin of each target model.
+
+Versions: models with a ``version`` counter (concepts, measures, and whatever else the editors lock)
+are saved through the admin as through the editor's services: ``projects.locking.claim_version`` moves
+the version on, so an editor who opened the object before gets a conflict instead of silently
+overwriting the admin's change (``VersionedAdminMixin``). The admin form remembers the version it was
+loaded with; if someone saved meanwhile, the first save is refused with the changes made since, and
+saving again applies the admin's input deliberately. Rows whose parent carries the version (cost lines
+of a measure) move the parent's version on (``ParentVersionMixin``).
 """
 
+from collections.abc import Iterable
+
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.http import HttpRequest
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .history import changes_since
+from .locking import claim_version
 from .models import (
     ActionField,
     Concept,
@@ -21,6 +39,127 @@ from .models import (
     Quarter,
     SwotEntry,
 )
+
+# --- Versions ------------------------------------------------------------------------------------------
+
+LOADED_VERSION = "loaded_version"
+
+
+def has_version(model: type[models.Model]) -> bool:
+    """Whether ``model`` carries an edit ``version`` counter."""
+    try:
+        model._meta.get_field("version")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def version_bump(instance: models.Model) -> None:
+    """Move ``instance`` to its next version and save it (with a history record, naming the request's
+    user through simple-history's middleware), as the services do for an edit."""
+    claim_version(instance, expected_version=instance.version)
+    instance.save()
+
+
+class VersionedModelForm(forms.ModelForm):
+    """An admin form that remembers the version of the object it was loaded with and refuses the save
+    when the object has been saved since; the refusal names what changed and takes the new version,
+    so the next save applies the input deliberately (as the editor's conflict page does)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and has_version(type(self.instance)):
+            self.fields[LOADED_VERSION].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        loaded = cleaned.get(LOADED_VERSION)
+        if not instance.pk or loaded is None or not has_version(type(instance)):
+            return cleaned
+        if loaded != instance.version:
+            changes = changes_since(instance, version=loaded) if hasattr(type(instance), "history") else []
+            self.data = self.data.copy()
+            self.data[self.add_prefix(LOADED_VERSION)] = str(instance.version)
+            what = ", ".join(change.label for change in changes) or gettext("unbekannt")
+            raise ValidationError(
+                gettext(
+                    "Jemand hat diesen Eintrag gespeichert, nachdem Sie die Seite geöffnet haben (Version "
+                    "%(old)s → %(new)s; geändert: %(fields)s). Ihre Eingaben sind nicht gespeichert. "
+                    "Prüfen Sie sie und speichern Sie erneut, um die andere Änderung zu überschreiben."
+                )
+                % {"old": loaded, "new": instance.version, "fields": what},
+                code="version_conflict",
+            )
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """Saves of a model with a ``version`` (and of inline rows with one) claim the next version."""
+
+    form = VersionedModelForm
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not has_version(self.model) or LOADED_VERSION in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": (*options["fields"], LOADED_VERSION)}), *rest]
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        if change and has_version(type(obj)):
+            # Always, also when only inline rows change: they belong to the object's version.
+            claim_version(obj, expected_version=obj.version)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if has_version(formset.model):
+            deleted = {id(f) for f in getattr(formset, "deleted_forms", [])}
+            for inline in formset.initial_forms:
+                if inline.instance.pk and id(inline) not in deleted and inline.has_changed():
+                    claim_version(inline.instance, expected_version=inline.instance.version)
+        super().save_formset(request, form, formset, change)
+
+
+class ParentVersionMixin:
+    """For rows whose parent carries the version: saving or deleting a row through its own admin page
+    moves the parent's version on. ``version_parent`` is the path to the parent (``"measure"``,
+    ``"module__measure"``); a row moved to another parent moves both parents on."""
+
+    version_parent = ""
+
+    def _parent(self, obj: models.Model) -> models.Model | None:
+        for name in self.version_parent.split("__"):
+            obj = getattr(obj, name, None)
+            if obj is None:
+                return None
+        return obj if has_version(type(obj)) else None
+
+    def _bump(self, parents: Iterable[models.Model | None]) -> None:
+        for pk, model in {(p.pk, type(p)) for p in parents if p is not None}:
+            version_bump(model.objects.get(pk=pk))  # the stored state, not a stale instance
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        before = None
+        first = self.version_parent.split("__")[0]
+        if change and first in form.changed_data and form.initial.get(first):
+            # The parent before the move: resolved from an unsaved row that points where this one did.
+            before = self._parent(type(obj)(**{f"{first}_id": form.initial[first]}))
+        super().save_model(request, obj, form, change)
+        self._bump([before, self._parent(obj)])
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        parent = self._parent(obj)
+        super().delete_model(request, obj)
+        self._bump([parent])
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        parents = [self._parent(obj) for obj in queryset.select_related(self.version_parent)]
+        super().delete_queryset(request, queryset)
+        self._bump(parents)
+
 
 # --- Inlines -------------------------------------------------------------------------------------------
 
@@ -73,7 +212,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "kind",
@@ -99,6 +238,15 @@ class ConceptAdmin(admin.ModelAdmin):
         (_("Verlauf"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        """Links to the import into this concept and to its measure list as Excel (the editor's
+        download, for those who may download the concept's reports)."""
+        concept = self.get_object(request, object_id)
+        extra = {
+            "can_download": concept is not None and request.user.has_perm("ihk.download_reports", concept)
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
 
 @admin.register(ConceptMunicipality)
 class ConceptMunicipalityAdmin(admin.ModelAdmin):
@@ -110,7 +258,7 @@ class ConceptMunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quarter)
-class QuarterAdmin(admin.ModelAdmin):
+class QuarterAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "concept", "municipality", "programme", "area_ha", "population")
     list_display_links = ("code", "name")
     list_filter = ("programme", "concept", "municipality")
@@ -120,7 +268,7 @@ class QuarterAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionField)
-class ActionFieldAdmin(admin.ModelAdmin):
+class ActionFieldAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "title", "concept", "order", "colour")
     list_display_links = ("code", "title")
     list_filter = ("concept",)
@@ -131,7 +279,8 @@ class ActionFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ParentVersionMixin, admin.ModelAdmin):
+    version_parent = "action_field"  # a goal belongs to its action field's version
     list_display = ("code", "title", "action_field", "concept")
     list_display_links = ("code", "title")
     list_filter = ("action_field__concept",)
@@ -145,7 +294,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(SwotEntry)
-class SwotEntryAdmin(admin.ModelAdmin):
+class SwotEntryAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ("short_text", "kind", "concept", "action_field", "quarter", "order")
     list_filter = ("kind", "concept")
     list_select_related = ("concept", "action_field", "quarter")

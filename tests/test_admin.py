@@ -1,43 +1,59 @@
-"""The Django admin: every registered model opens, measure totals, query counts, import and export."""
+"""The Django admin: every model of our apps registered and opening, measure totals from the KuF and
+their query count, the import through ``funding.imports`` (with its permission), version bumps on
+admin saves, the editor's image and concept rules, read-only KuF versions and sign-offs."""
 
 import datetime
 import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
-import tablib
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
-from funding.models import ApprovalNotice, CostLine
-from funding.resources import CostLineResource
+from funding import import_views, kuf, services, versions
+from funding.models import (
+    ApprovalNotice,
+    CostLine,
+    FinancingModule,
+    KufComment,
+    KufSignoff,
+    KufVersion,
+    KufVersionRow,
+)
+from funding.rules import ReviewTarget
+from funding.selectors import kuf_rows_for_concept
+from ihk.reports import selectors as report_selectors
+from ihk.reports import xlsx
 from measures.models import Indicator, Measure
-from measures.resources import MeasureResource
 from participation.models import Comment
-from projects.models import ConceptMembership
+from projects.formatting import format_eur
+from projects.locking import EditConflict
+from projects.models import Concept, ConceptMembership
 from tests import factories
+from tests.excel import kuf_concept, open_workbook
 
 pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("projects", "measures", "funding", "participation")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def _format_index(formats, title: str) -> str:
-    """The form value import-export expects for a file format: its index in the admin's format list."""
-    return str([file_format().get_title() for file_format in formats].index(title))
-
-
-def _export_form(admin_class, resource_class, title: str) -> dict[str, str]:
-    """POST data of the export form: one resource, one format, every field ticked."""
-    data = {"resource": "0", "format": _format_index(admin_class.get_export_formats(), title)}
-    for name in resource_class().get_export_order():
-        data[f"{resource_class.__name__.lower()}_{name}"] = "on"
-    return data
+def _our_models() -> list:
+    """Every concrete model of our apps, without django-simple-history's records and m2m tables."""
+    return [
+        model
+        for label in OUR_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical")
+    ]
 
 
 @pytest.fixture
@@ -70,50 +86,93 @@ def sample_data(admin_user):
         reference="35.01-2025/1",
     )
     factories.make_comment(measure, status=Comment.Status.PENDING)
+    versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
+    rows = kuf_rows_for_concept(concept=concept)
+    services.kuf_signoff_create(
+        target=ReviewTarget(concept=concept, municipality=hallenbeck),
+        rows=rows,
+        state=KufSignoff.State.APPROVED,
+        reason="",
+        seen_hash=kuf.fingerprint_all(rows),
+        user=admin_user,
+    )
+    services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
     Group.objects.create(name="Planungsbüro")
     return {"concept": concept, "measure": measure}
 
 
-@pytest.mark.parametrize(
-    "model",
-    # django-axes registers read-only logs of its own; they are not ours to test.
-    [model for model in admin.site._registry if model._meta.app_label != "axes"],
-    ids=lambda model: model._meta.label,
-)
-def test_every_registered_model_opens(client, admin_user, sample_data, model):
+def test_every_model_of_our_apps_is_registered():
+    missing = [model._meta.label for model in _our_models() if model not in admin.site._registry]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model", _our_models(), ids=lambda model: model._meta.label)
+def test_every_model_of_our_apps_opens(client, admin_user, sample_data, model):
     client.force_login(admin_user)
+    model_admin = admin.site._registry[model]
 
     changelist = client.get(_url(model, "changelist"))
     assert changelist.status_code == 200
     assert changelist.context["cl"].result_count >= 1, "the sample data should fill every changelist"
-    assert client.get(_url(model, "add")).status_code == 200
+    # Records written once by their own workflow (frozen versions, verdicts, row comments) cannot be
+    # added here.
+    add = client.get(_url(model, "add"))
+    request = changelist.wsgi_request
+    assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
 
     obj = model._default_manager.first()
     assert client.get(_url(model, "change", obj.pk)).status_code == 200
 
 
-def test_measure_changelist_shows_totals(client, admin_user):
-    concept = factories.make_concept()
-    measure = factories.make_measure(concept)
-    factories.make_cost_line(measure, year=2025, gross="100000.00", ineligible="10000.00")
-    factories.make_cost_line(measure, year=2026, gross="50000.50")
-    # Two modules: a join over both relations would count every cost line twice.
-    programme = factories.make_programme()
-    factories.make_module(measure, programme, cost_share="60")
-    factories.make_module(measure, kind="third_party", source="Stiftung", amount="5000")
-    factories.make_measure(concept, code="LEER")  # no costs at all
+@pytest.mark.parametrize(
+    "model",
+    # django-axes registers read-only logs of its own; they are not ours to test.
+    [model for model in admin.site._registry if model._meta.app_label not in (*OUR_APPS, "axes")],
+    ids=lambda model: model._meta.label,
+)
+def test_other_registered_models_open(client, admin_user, sample_data, model):
+    client.force_login(admin_user)
+    assert client.get(_url(model, "changelist")).status_code == 200
+    assert client.get(_url(model, "add")).status_code == 200
+
+
+# --- Measure totals ----------------------------------------------------------------------------------
+
+
+def test_measure_changelist_shows_the_kuf_figures(client, admin_user):
+    concept, _programmes = kuf_concept(2)
+    empty = factories.make_measure(concept, code="LEER")  # no costs at all
     client.force_login(admin_user)
 
     response = client.get(_url(Measure, "changelist"))
 
     content = response.content.decode()
-    assert "150.000,50 €" in content
-    assert "140.000,50 €" in content
-    rows = {row.code: row for row in response.context["cl"].result_list}
-    assert rows[measure.code].gross_total == Decimal("150000.50")
-    assert rows[measure.code].eligible_total == Decimal("140000.50")
-    assert rows[measure.code].module_count == 2
-    assert (rows["LEER"].gross_total, rows["LEER"].module_count) == (Decimal("0.00"), 0)
+    rows = {row.measure.code: row.total for row in kuf_rows_for_concept(concept=concept)}
+    by_code = {measure.code: measure for measure in response.context["cl"].result_list}
+    for code in ("M001", "M002"):
+        total = rows[code]
+        assert by_code[code].kuf_row.total == total
+        for amount in (total.gross, total.eligible, total.grant, total.municipal_share):
+            assert format_eur(amount) in content
+    assert by_code[empty.code].kuf_row.total.gross == Decimal("0.00")
+    for header in ("Gesamtkosten", "Förderfähig", "Zuwendung", "Eigenanteil", "Finanzierungslücke"):
+        assert header in content
+
+
+def test_measure_changelist_gap_and_rates_of_several_concepts(client, admin_user):
+    """Two concepts on one page: each measure gets its own municipality's rate, and a gap shows."""
+    first, _programmes = kuf_concept(1)
+    second, _ = kuf_concept(1)
+    measure = Measure.objects.get(concept=second)
+    FinancingModule.objects.filter(measure=measure, kind="third_party").delete()
+    client.force_login(admin_user)
+
+    response = client.get(_url(Measure, "changelist"))
+
+    shown = {m.pk: m.kuf_row.total for m in response.context["cl"].result_list}
+    for concept in (first, second):
+        for row in kuf_rows_for_concept(concept=concept):
+            assert shown[row.measure.id] == row.total
 
 
 def _measures_with_costs(count: int) -> None:
@@ -130,9 +189,11 @@ def _measures_with_costs(count: int) -> None:
 #  1. session  2. user
 #  3.-5. choices of the concept, action field and municipality filters
 #  6. COUNT of the filtered measures  7. COUNT of all measures (the "x of y" in the header)
-#  8. the page of measures, joined to concept, action field and municipality, with the three
-#     totals as correlated subqueries
-MEASURE_CHANGELIST_QUERIES = 8
+#  8. the page of measures, joined to concept, action field and municipality, with the totals used
+#     for sorting as correlated subqueries
+#  9.-14. the KuF rows of the page's measures (``kuf_rows_for_measures``): measures, quarters, cost
+#     lines, financing modules, per-year amounts, rates of their municipalities
+MEASURE_CHANGELIST_QUERIES = 14
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -146,178 +207,399 @@ def test_measure_changelist_query_count_does_not_grow(client, admin_user, django
     assert len(response.context["cl"].result_list) == count
 
 
-# Measure export (CSV), whatever the number of measures:
-#  1. session  2. user
-#  3.-5. choices of the concept, action field and municipality filters (import-export builds the
-#        changelist to apply the current filters to the export)
-#  6. COUNT of the measures (import-export pages through the rows because quarters are prefetched)
-#  7. the measures, joined to concept, action field and municipality, with the totals
-#  8. the quarters of all measures (prefetch)
-MEASURE_EXPORT_QUERIES = 8
+# --- Import ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [2, 20])
-def test_measure_export_query_count_does_not_grow(client, admin_user, django_assert_num_queries, count):
-    _measures_with_costs(count)
-    client.force_login(admin_user)
-    measure_admin = admin.site._registry[Measure]
-    data = _export_form(measure_admin, MeasureResource, "csv")
-
-    with django_assert_num_queries(MEASURE_EXPORT_QUERIES):
-        response = client.post(_url(Measure, "export"), data)
-
-    assert response.status_code == 200
-    assert len(tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")) == count
+def _workbook(concept):
+    return open_workbook(xlsx.measures_xlsx(report_selectors.measure_list_report(concept=concept)))
 
 
-def test_measure_export_csv(client, admin_user, sample_data):
-    client.force_login(admin_user)
-    measure_admin = admin.site._registry[Measure]
-
-    response = client.post(_url(Measure, "export"), _export_form(measure_admin, MeasureResource, "csv"))
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    dataset = tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
-    row = dict(zip(dataset.headers, dataset[0], strict=True))
-    measure = sample_data["measure"]
-    assert row["Konzept"] == measure.concept.slug
-    assert row["Kürzel"] == "A.1.1"
-    assert row["Handlungsfeld"] == "HF1"
-    assert row["Quartiere"] == "Q1"
-    assert row["Kommune (AGS)"] == measure.municipality.ags
-    assert row["Kennung"] == str(measure.uid)
+def _bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
-def test_cost_line_export_xlsx(client, admin_user, sample_data):
-    client.force_login(admin_user)
-    cost_line_admin = admin.site._registry[CostLine]
-
-    response = client.post(_url(CostLine, "export"), _export_form(cost_line_admin, CostLineResource, "xlsx"))
-
-    assert response.status_code == 200
-    assert "spreadsheetml" in response["Content-Type"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    header, first = (list(row) for row in sheet.iter_rows(max_row=2, values_only=True))
-    row = dict(zip(header, first, strict=True))
-    assert row["Konzept"] == sample_data["concept"].slug
-    assert row["Maßnahme"] == "A.1.1"
-    assert Decimal(str(row["Gesamtkosten"])) == Decimal("100000")
-
-
-def _import_cost_lines(client, csv_text: str):
-    """Step 1 of the admin import: upload, dry run, and the confirm form if the file is valid."""
-    cost_line_admin = admin.site._registry[CostLine]
+def _admin_upload(client, concept, data: bytes, name="Maßnahmen.xlsx"):
     return client.post(
-        _url(CostLine, "import"),
-        {
-            "resource": "0",
-            "format": _format_index(cost_line_admin.get_import_formats(), "csv"),
-            "import_file": SimpleUploadedFile("kosten.csv", csv_text.encode("utf-8"), "text/csv"),
-        },
+        _url(Measure, "import"),
+        {"concept": concept.pk, "file": SimpleUploadedFile(name, data, content_type=XLSX)},
     )
 
 
-COST_LINE_HEADER = "Konzept,Maßnahme,Kostengruppe,Jahr,Gesamtkosten,davon nicht förderfähig,Bemerkung\n"
+def _snapshot(concept) -> tuple:
+    return (
+        sorted(Measure.objects.filter(concept=concept).values_list("code", "title", "version")),
+        sorted(CostLine.objects.filter(measure__concept=concept).values_list("pk", "gross")),
+        CostLine.history.count() + Measure.history.count(),
+    )
 
 
-def test_cost_line_import_creates_lines_in_the_right_concept(client, admin_user):
-    concept = factories.make_concept(slug="iihk-lippe")
-    measure = factories.make_measure(concept, code="A.1")
-    # Same code in another concept: the concept column decides which measure is meant.
-    other = factories.make_measure(factories.make_concept(slug="ihk-rheinwerth"), code="A.1")
+def test_admin_import_previews_and_applies_through_the_editor_import(client, admin_user):
+    concept, _programmes = kuf_concept(2)
     client.force_login(admin_user)
-    csv_text = COST_LINE_HEADER + (
-        'iihk-lippe,A.1,9,2025,"120000,00",0,Planung\niihk-lippe,A.1,8,2026,80000.50,"1000,50",\n'
+    changelist = client.get(_url(Measure, "changelist")).content.decode()
+    assert _url(Measure, "import") in changelist
+    concept_page = client.get(_url(Concept, "change", concept.pk)).content.decode()
+    assert f"{_url(Measure, 'import')}?konzept={concept.pk}" in concept_page
+    assert reverse("reports:measures_xlsx", args=[concept.slug]) in concept_page
+    upload = client.get(_url(Measure, "import"), {"konzept": concept.pk})
+    assert upload.status_code == 200
+    assert upload.context["form"]["concept"].value() == concept.pk
+
+    # The editor's export, with a German number typed as text: the same columns re-import.
+    workbook = _workbook(concept)
+    workbook["Kostenzeilen"].cell(row=2, column=5).value = "1.234,56"
+    response = _admin_upload(client, concept, _bytes(workbook))
+    assert response.status_code == 302
+    assert response.url.startswith(_url(Measure, "import_preview", concept.pk) + "?datei=")
+
+    preview = client.get(response.url)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "1.005,33 € → 1.234,56 €" in html
+    assert "Änderungen übernehmen" in html
+    assert preview.context["counts"]["changed"] == 1
+    version_before = Measure.objects.get(concept=concept, code="M001").version
+
+    token = response.url.split("datei=")[1]
+    done = client.post(
+        _url(Measure, "import_preview", concept.pk),
+        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
+    )
+    assert done.status_code == 302
+    assert done.url == f"{_url(Measure, 'changelist')}?concept__id__exact={concept.pk}"
+    line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
+    assert line.gross == Decimal("1234.56")
+    assert line.history.latest().history_user == admin_user
+    assert Measure.objects.get(concept=concept, code="M001").version == version_before + 1
+
+
+def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
+    concept, _programmes = kuf_concept(2)
+    client.force_login(admin_user)
+    workbook = _workbook(concept)
+    costs = workbook["Kostenzeilen"]
+    costs.cell(row=2, column=3).value = 2035  # Jahr
+    costs.cell(row=2, column=5).value = -5  # Gesamtkosten
+    before = _snapshot(concept)
+
+    response = _admin_upload(client, concept, _bytes(workbook))
+    preview = client.get(response.url)
+
+    errors = [(i.sheet, i.row, i.column, i.message) for i in preview.context["errors"]]
+    assert errors == [
+        ("Kostenzeilen", 2, "Gesamtkosten", "Der Betrag darf nicht negativ sein."),
+        (
+            "Kostenzeilen",
+            2,
+            "Jahr",
+            "Das Jahr 2035 liegt außerhalb der Programmjahre des Konzepts (2024–2030).",
+        ),
+    ]
+    assert "Änderungen übernehmen" not in preview.content.decode()
+    forged = client.post(
+        _url(Measure, "import_preview", concept.pk),
+        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
+    )
+    assert forged.status_code == 409
+    assert "Die Datei enthält Fehler; es wurde nichts übernommen." in forged.content.decode()
+    assert _snapshot(concept) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("liste.pdf", b"%PDF", "Bitte eine .xlsx- oder .csv-Datei hochladen."),
+        ("liste.xlsx", b"kein zip", "Die Datei ist keine gültige Excel-Datei (.xlsx)."),
+        ("liste.csv", "Konzept;Maßnahme\n1;2\n".encode(), "Die Kopfzeile passt zu keinem bekannten Aufbau."),
+    ],
+)
+def test_admin_import_refuses_a_bad_file(client, admin_user, name, content, message):
+    concept, _programmes = kuf_concept(1)
+    client.force_login(admin_user)
+    before = _snapshot(concept)
+
+    response = _admin_upload(client, concept, content, name=name)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert import_views.SESSION_KEY not in client.session
+    assert _snapshot(concept) == before
+
+
+def test_admin_import_needs_a_concept(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(_url(Measure, "import"), {"file": SimpleUploadedFile("x.csv", b"a")})
+    assert response.status_code == 400
+    assert response.context["form"].errors["concept"]
+
+
+def test_admin_import_permission(client):
+    concept, _programmes = kuf_concept(1)
+    pages = [
+        ("get", _url(Measure, "import"), {}),
+        ("post", _url(Measure, "import"), {"concept": concept.pk}),
+        ("get", _url(Measure, "import_preview", concept.pk), {"datei": "x"}),
+        ("post", _url(Measure, "import_preview", concept.pk), {"datei": "x", "apply": "1"}),
+    ]
+    # Anonymous and non-staff users go to the admin's login.
+    plain = factories.make_user()
+    for user in (None, plain):
+        client.logout()
+        if user:
+            client.force_login(user)
+        for method, url, data in pages:
+            response = getattr(client, method)(url, data)
+            assert response.status_code == 302 and "/admin/login/" in response.url
+    # Staff without the rights: refused, even as the concept's editor.
+    staff = factories.make_user(is_staff=True)
+    factories.make_membership(concept, staff, ConceptMembership.Role.EDITOR)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_measure", "change_measure"]))
+    client.force_login(staff)
+    for method, url, data in pages:
+        assert getattr(client, method)(url, data).status_code == 403
+    assert "Import aus Excel/CSV" not in client.get(_url(Measure, "changelist")).content.decode()
+    # Staff with the model permissions of every write the import makes.
+    for name in import_views.IMPORT_PERMISSIONS:
+        app_label, codename = name.split(".")
+        staff.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    staff = type(staff).objects.get(pk=staff.pk)  # forget the cached permissions
+    client.force_login(staff)
+    assert client.get(_url(Measure, "import")).status_code == 200
+    assert "Import aus Excel/CSV" in client.get(_url(Measure, "changelist")).content.decode()
+    response = _admin_upload(client, concept, _bytes(_workbook(concept)))
+    assert response.status_code == 302
+    assert client.get(response.url).status_code == 200
+    # An unknown concept in the URL is a 404.
+    assert client.get(_url(Measure, "import_preview", 999999), {"datei": "x"}).status_code == 404
+
+
+def test_admin_import_warns_of_reset_signoffs(client, admin_user):
+    concept, _programmes = kuf_concept(2)
+    hallenbeck = concept.municipalities.get(name="Hallenbeck")
+    rows = kuf_rows_for_concept(concept=concept)
+    own_rows = [row for row in rows if row.measure.municipality.key == "Hallenbeck"]
+    services.kuf_signoff_create(
+        target=ReviewTarget(concept=concept, municipality=hallenbeck),
+        rows=rows,
+        state=KufSignoff.State.APPROVED,
+        reason="",
+        seen_hash=kuf.fingerprint_all(own_rows),
+        user=admin_user,
+    )
+    client.force_login(admin_user)
+    workbook = _workbook(concept)
+    workbook["Kostenzeilen"].cell(row=2, column=5).value = 7777  # M001, Hallenbeck
+    response = _admin_upload(client, concept, _bytes(workbook))
+    preview = client.get(response.url)
+
+    done = client.post(
+        _url(Measure, "import_preview", concept.pk),
+        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
+        follow=True,
     )
 
-    preview = _import_cost_lines(client, csv_text)
+    texts = [str(message) for message in done.context["messages"]]
+    assert any("Die Prüfung der KuF von Hallenbeck („geprüft“) ist zurückgesetzt" in t for t in texts)
+    assert any("M001" in t for t in texts if "zurückgesetzt" in t)
 
-    assert preview.status_code == 200
-    assert not preview.context["result"].has_errors()
-    assert not preview.context["result"].has_validation_errors()
-    assert not CostLine.objects.exists(), "the first step is a dry run"
-    confirm_form = preview.context["confirm_form"]
 
-    response = client.post(_url(CostLine, "process_import"), confirm_form.initial)
+# --- Admin saves and versions ----------------------------------------------------------------------
+
+
+def _form_data(response) -> dict:
+    """The POST data of an admin change page as it is shown (main form and every inline)."""
+    data: dict = {}
+
+    def add(form) -> None:
+        for bound in form:
+            if bound.widget_type in ("clearablefile", "file"):
+                continue
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                data[bound.html_name] = "on"
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(item) for item in value]
+            else:
+                data[bound.html_name] = str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def test_admin_save_moves_the_version_and_the_editor_gets_a_conflict(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    measure = Measure.objects.get(concept=concept)
+    opened = measure.version  # an editor opens the measure
+    client.force_login(admin_user)
+    page = client.get(_url(Measure, "change", measure.pk))
+    data = _form_data(page)
+    data["title"] = "Im Admin geändert"
+
+    response = client.post(_url(Measure, "change", measure.pk), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    measure.refresh_from_db()
+    assert (measure.title, measure.version) == ("Im Admin geändert", opened + 1)
+    with pytest.raises(EditConflict) as conflict:
+        services.measure_save(
+            concept=concept,
+            measure=measure,
+            profile={"title": "Im Editor geändert"},
+            cost_lines=[],
+            modules=[],
+            expected_version=opened,
+            user=None,
+        )
+    assert [change.label for change in conflict.value.changes] == ["Titel"]
+    assert Measure.objects.get(pk=measure.pk).title == "Im Admin geändert"
+
+
+def test_inline_cost_line_change_moves_the_measure_version(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    measure = Measure.objects.get(concept=concept)
+    client.force_login(admin_user)
+    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    prefix = next(key for key in data if key.endswith("-0-gross")).rsplit("-0-", 1)[0]
+    data[f"{prefix}-0-gross"] = "9999.00"
+
+    response = client.post(_url(Measure, "change", measure.pk), data)
 
     assert response.status_code == 302
-    lines = list(measure.cost_lines.order_by("year").values_list("section", "year", "gross", "ineligible"))
-    assert lines == [
-        (9, 2025, Decimal("120000.00"), Decimal("0.00")),
-        (8, 2026, Decimal("80000.50"), Decimal("1000.50")),
-    ]
-    assert not other.cost_lines.exists()
+    assert Measure.objects.get(pk=measure.pk).version == measure.version + 1
+    assert measure.cost_lines.filter(gross=Decimal("9999.00")).exists()
 
 
-def test_cost_line_import_refuses_unknown_measure_and_bad_amounts(client, admin_user):
-    factories.make_measure(factories.make_concept(slug="iihk-lippe"), code="A.1")
+def test_cost_line_saved_and_deleted_on_its_own_page_moves_the_measure_version(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    measure = Measure.objects.get(concept=concept)
+    line = measure.cost_lines.first()
     client.force_login(admin_user)
-    csv_text = COST_LINE_HEADER + "iihk-lippe,X.9,9,2025,1000,0,\niihk-lippe,A.1,9,2025,1000,2000,\n"
+    data = _form_data(client.get(_url(CostLine, "change", line.pk)))
+    data["gross"] = "12345.00"
 
-    preview = _import_cost_lines(client, csv_text)
+    assert client.post(_url(CostLine, "change", line.pk), data).status_code == 302
+    assert Measure.objects.get(pk=measure.pk).version == measure.version + 1
+    assert client.post(_url(CostLine, "delete", line.pk), {"post": "yes"}).status_code == 302
+    assert Measure.objects.get(pk=measure.pk).version == measure.version + 2
+    assert not CostLine.objects.filter(pk=line.pk).exists()
 
-    assert preview.status_code == 200
-    result = preview.context["result"]
-    assert result.has_validation_errors()
-    messages = " ".join(
-        str(message)
-        for invalid_row in result.invalid_rows
-        for field_messages in invalid_row.error_dict.values()
-        for message in field_messages
+
+def test_a_stale_admin_form_is_refused_once_then_applied(client, admin_user):
+    concept = factories.make_concept(title="Alt")
+    client.force_login(admin_user)
+    data = _form_data(client.get(_url(Concept, "change", concept.pk)))
+    Concept.objects.filter(pk=concept.pk).update(version=concept.version + 1)  # someone saved meanwhile
+    data["title"] = "Aus dem Admin"
+
+    refused = client.post(_url(Concept, "change", concept.pk), data)
+
+    assert refused.status_code == 200
+    assert "Jemand hat diesen Eintrag gespeichert" in refused.content.decode()
+    assert Concept.objects.get(pk=concept.pk).title == "Alt"
+    data["loaded_version"] = refused.context["adminform"].form["loaded_version"].value()
+    assert client.post(_url(Concept, "change", concept.pk), data).status_code == 302
+    concept.refresh_from_db()
+    assert (concept.title, concept.version) == ("Aus dem Admin", 3)
+
+
+def _image(size=(2400, 1200), fmt="JPEG") -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, "teal")
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera GmbH"  # Make
+    image.save(buffer, fmt, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_admin_image_upload_is_sanitised_like_in_the_editor(client, admin_user, monkeypatch):
+    concept, _programmes = kuf_concept(1)
+    measure = Measure.objects.get(concept=concept)
+    client.force_login(admin_user)
+    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data["image_alt"] = "Marktplatz"
+    data["image"] = SimpleUploadedFile("foto.jpg", _image(), content_type="image/jpeg")
+
+    assert client.post(_url(Measure, "change", measure.pk), data).status_code == 302
+    measure.refresh_from_db()
+    with Image.open(measure.image.path) as stored:
+        assert max(stored.size) == 1600
+        assert not stored.getexif()
+
+    monkeypatch.setattr("measures.images.MAX_UPLOAD_BYTES", 100)
+    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data["image"] = SimpleUploadedFile("gross.png", _image(fmt="PNG"), content_type="image/png")
+    refused = client.post(_url(Measure, "change", measure.pk), data)
+    assert refused.status_code == 200
+    assert "Das Bild ist zu groß" in refused.content.decode()
+
+
+def test_admin_refuses_links_into_another_concept(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    other, _ = kuf_concept(1)
+    measure = Measure.objects.get(concept=concept)
+    foreign_goal = other.action_fields.first().goals.first()
+    foreign_quarter = other.quarters.first()
+    foreign_measure = Measure.objects.get(concept=other)
+    client.force_login(admin_user)
+    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data.update(
+        goals=[str(foreign_goal.pk)], quarters=[str(foreign_quarter.pk)], related=str(foreign_measure.pk)
     )
-    assert "„X.9“ wurde nicht gefunden" in messages
-    assert "nicht förderfähige Anteil" in messages
-    assert "confirm_form" not in preview.context
-    assert not CostLine.objects.exists()
+    before = (measure.version, list(measure.goals.all()), list(measure.quarters.all()))
+
+    response = client.post(_url(Measure, "change", measure.pk), data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    for name in ("goals", "quarters", "related"):
+        assert errors[name] == ["Auswahl aus einem anderen Konzept ist nicht zulässig."]
+    measure.refresh_from_db()
+    assert (measure.version, list(measure.goals.all()), list(measure.quarters.all())) == before
 
 
-def test_measure_resource_import_is_keyed_by_concept_and_code():
-    lippe = factories.make_concept(slug="iihk-lippe")
-    rheinwerth = factories.make_concept(slug="ihk-rheinwerth")
-    factories.make_action_field(lippe, code="HF1")
-    hf1_rheinwerth = factories.make_action_field(rheinwerth, code="HF1")
-    quarter = factories.make_quarter(rheinwerth, code="Q4")
-    factories.make_quarter(lippe, code="Q1")
-    existing = factories.make_measure(rheinwerth, hf1_rheinwerth, code="A.1", title="Alt")
-    ags = rheinwerth.municipalities.get().ags
-    dataset = tablib.Dataset(
-        ["ihk-rheinwerth", "A.1", "Neu", "HF1", ags, "Q4", "2025", "2027"],
-        ["ihk-rheinwerth", "A.2", "Zweite", "HF1", int(ags), "", "2026", "2026"],
-        ["ihk-rheinwerth", "A.3", "Falsch", "HF1", ags, "Q1", "2026", "2026"],
-        headers=[
-            "Konzept",
-            "Kürzel",
-            "Titel",
-            "Handlungsfeld",
-            "Kommune (AGS)",
-            "Quartiere",
-            "Beginn",
-            "Ende",
-        ],
-    )
+# --- KuF versions, sign-offs, comments -----------------------------------------------------------
 
-    result = MeasureResource().import_data(
-        dataset, dry_run=False, raise_errors=False, rollback_on_validation_errors=True
-    )
 
-    # Q1 belongs to the other concept: the third row is refused, and with it the whole file.
-    assert [row.field_specific_errors for row in result.invalid_rows] == [
-        {"quarters": ["Nicht gefunden (Quartiere / Fördergebiete): Q1"]}
-    ]
-    assert not Measure.objects.filter(code__in=["A.2", "A.3"]).exists()
+def test_kuf_version_admin_is_read_only_and_deletes_whole_versions(client, admin_user):
+    concept, _programmes = kuf_concept(2)
+    version = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
+    client.force_login(admin_user)
 
-    del dataset[2]
-    result = MeasureResource().import_data(dataset, dry_run=False, raise_errors=False)
+    changelist = client.get(_url(KufVersion, "changelist"))
+    assert [v.row_count for v in changelist.context["cl"].result_list] == [2]
+    page = client.get(_url(KufVersion, "change", version.pk))
+    assert page.status_code == 200
+    assert "M001" in page.content.decode()
+    assert client.post(_url(KufVersion, "change", version.pk), {"name": "Anders"}).status_code == 403
+    assert client.get(_url(KufVersionRow, "delete", version.rows.first().pk)).status_code == 403
 
-    assert not result.has_errors() and not result.has_validation_errors()
-    existing.refresh_from_db()
-    assert (existing.title, existing.action_field, existing.start_year) == ("Neu", hf1_rheinwerth, 2025)
-    assert list(existing.quarters.all()) == [quarter]
-    second = Measure.objects.get(concept=rheinwerth, code="A.2")
-    assert second.action_field == hf1_rheinwerth
-    assert second.municipality.ags == ags  # the number Excel makes of an AGS is padded again
+    response = client.post(_url(KufVersion, "delete", version.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not KufVersion.objects.filter(pk=version.pk).exists()
+    assert not KufVersionRow.objects.filter(version_id=version.pk).exists()
+
+
+def test_signoffs_and_comments_have_list_columns_filters_and_search(client, admin_user, sample_data):
+    client.force_login(admin_user)
+    signoffs = client.get(_url(KufSignoff, "changelist"), {"q": "Hallenbeck", "state__exact": "approved"})
+    assert signoffs.context["cl"].result_count == 1
+    assert "Geprüfte Zeilen" in signoffs.content.decode()
+    comments = client.get(_url(KufComment, "changelist"), {"q": "Summe", "resolved_at__isempty": "1"})
+    assert comments.context["cl"].result_count == 1
+    comment = KufComment.objects.get()
+    assert client.get(_url(KufComment, "change", comment.pk)).status_code == 200
 
 
 def test_comment_actions_publish_and_reject(client, admin_user):
@@ -334,3 +616,17 @@ def test_comment_actions_publish_and_reject(client, admin_user):
     second.refresh_from_db()
     assert (first.status, second.status) == (Comment.Status.PUBLISHED, Comment.Status.REJECTED)
     assert "1 Anmerkung wurde abgelehnt." in response.content.decode()
+
+
+def test_django_import_export_exports_but_never_imports(client, admin_user):
+    """The admin imports only through ``funding.imports`` (no second, weaker import); the export of
+    measures, cost lines and financing modules is django-import-export's, in the import's columns
+    (``tests/funding/test_admin_export.py``)."""
+    client.force_login(admin_user)
+    for model in (Measure, CostLine, FinancingModule):
+        model_admin = admin.site._registry[model]
+        assert not hasattr(model_admin, "import_action")
+        assert hasattr(model_admin, "export_action")
+    content = client.get(_url(Measure, "changelist")).content.decode()
+    assert _url(Measure, "export") in content
+    assert _url(Measure, "import") in content  # the thorough import's page

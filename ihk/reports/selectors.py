@@ -34,6 +34,7 @@ class KufReportMeta:
     year_value: str = "gross"  # which amount the year columns show (an ``Amounts`` field)
     group_by: str = kuf.GROUP_BY_ACTION_FIELD
     filter_note: str = ""  # the filter in words; empty: every row
+    ignored_filter: str = ""  # invalid filter input that was not applied, in words
     frozen: bool = False  # a frozen version rather than the live state
 
     @property
@@ -51,6 +52,7 @@ class KufReportPart:
 
     title: str
     table: kuf.KufTable
+    municipality: str = ""  # the one municipality of the sheet; empty for the overview
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,23 @@ def describe_filter(row_filter: kuf.RowFilter) -> str:
     return "; ".join(parts)
 
 
+def describe_invalid_filter(form) -> str:
+    """The filter input a bound filter form refused, in words, for the title block ("Kommune
+    „Nirgendwo“; Jahre von „x“"): the rows are then not filtered by it, as on the KuF page."""
+    if not form.is_bound or form.is_valid():
+        return ""
+    parts = []
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        values = (
+            [value for value in form.data.getlist(name) if value] if hasattr(form.data, "getlist") else []
+        )
+        shown = ", ".join(f"„{value}“" for value in values)
+        parts.append(f"{form.fields[name].label} {shown}".strip())
+    return "; ".join(parts)
+
+
 def kuf_report(
     *,
     concept_title: str,
@@ -110,6 +129,7 @@ def kuf_report(
     group_by: str = kuf.GROUP_BY_ACTION_FIELD,
     year_value: str = "gross",
     filter_note: str = "",
+    ignored_filter: str = "",
     frozen: bool = False,
 ) -> KufReport:
     """The KuF report of ``rows`` (already filtered): an overview part and, when the rows belong to
@@ -124,6 +144,7 @@ def kuf_report(
         year_value=year_value,
         group_by=group_by,
         filter_note=filter_note,
+        ignored_filter=ignored_filter,
         frozen=frozen,
     )
     parts = [KufReportPart(title=_("Übersicht"), table=kuf.build_table(rows, years=years, group_by=group_by))]
@@ -135,7 +156,9 @@ def kuf_report(
         for key in sorted(by_municipality, key=lambda name: (order.get(name, len(order)), name)):
             parts.append(
                 KufReportPart(
-                    title=key, table=kuf.build_table(by_municipality[key], years=years, group_by=group_by)
+                    title=key,
+                    table=kuf.build_table(by_municipality[key], years=years, group_by=group_by),
+                    municipality=key,
                 )
             )
     check_lines = [
@@ -168,9 +191,11 @@ def kuf_report_for_source(
     row_filter: kuf.RowFilter | None = None,
     group_by: str = kuf.GROUP_BY_ACTION_FIELD,
     year_value: str = "gross",
+    ignored_filter: str = "",
 ) -> KufReport:
-    """The report of a concept's live KuF or version, filtered like the KuF page. One query (the
-    municipalities)."""
+    """The report of a concept's live KuF or version, filtered like the KuF page. ``ignored_filter``
+    names invalid filter input that was not applied (``describe_invalid_filter``); the title block
+    says so. One query (the municipalities)."""
     row_filter = row_filter or kuf.RowFilter()
     if source.version is None:
         version_name = _("aktueller Bearbeitungsstand (nicht eingefroren)")
@@ -190,6 +215,7 @@ def kuf_report_for_source(
         group_by=group_by,
         year_value=year_value,
         filter_note=describe_filter(row_filter),
+        ignored_filter=ignored_filter,
         frozen=source.version is not None,
     )
 

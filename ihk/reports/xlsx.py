@@ -356,7 +356,9 @@ def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sh
     ]
     title = _("Kosten- und Finanzierungsübersicht – %(concept)s") % {"concept": meta.concept_title}
     lines = [
-        (_("Kommunen"), ", ".join(meta.municipalities)),
+        (_("Kommune"), part.municipality)
+        if part.municipality
+        else (_("Kommunen"), ", ".join(meta.municipalities)),
         (_("Stand"), format_date(meta.date)),
         (_("Version"), meta.version),
         (_("Blatt"), part.title),
@@ -364,6 +366,14 @@ def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sh
     ]
     if meta.filter_note:
         lines.append((_("Filter"), meta.filter_note))
+    if meta.ignored_filter:
+        lines.append(
+            (
+                _("Hinweis"),
+                _("Ungültige Filterangaben wurden nicht angewandt: %(filter)s.")
+                % {"filter": meta.ignored_filter},
+            )
+        )
     return Sheet(
         name=part.title,
         columns=_kuf_columns(table.years),

@@ -334,6 +334,14 @@ BAD_INPUT = [
     (
         "Maßnahmen",
         2,
+        "Beginn",
+        2019,
+        "Beginn 2019 liegt außerhalb der Programmjahre des Konzepts (2024–2030).",
+    ),
+    ("Maßnahmen", 2, "Ende", 2040, "Ende 2040 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
+    (
+        "Maßnahmen",
+        2,
         "Kennung",
         "kein-uuid",
         "Die Kennung ist ungültig; lassen Sie die Spalte für neue Maßnahmen leer.",
@@ -440,6 +448,70 @@ def test_bad_input_gives_its_message_and_changes_nothing(sheet, row, header, val
         )
     assert refused.value.message == "Die Datei enthält Fehler; es wurde nichts übernommen."
     assert db_snapshot(concept) == before
+
+
+def test_a_new_measure_outside_the_programme_years_is_refused():
+    concept, _programmes = kuf_concept(1)
+    workbook = exported(concept)
+    measures = workbook["Maßnahmen"]
+    measures.append(["M300", "Zu lang", "HF1", "Hallenbeck"])
+    set_cell(measures, 3, "Beginn", 2019)
+    set_cell(measures, 3, "Ende", 2040)
+    before = db_snapshot(concept)
+    plan = plan_for(concept, to_bytes(workbook))
+    assert errors(plan) == [
+        ("Maßnahmen", 3, "Beginn", "Beginn 2019 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
+        ("Maßnahmen", 3, "Ende", "Ende 2040 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
+    ]
+    assert db_snapshot(concept) == before
+
+
+def test_a_stored_period_outside_the_programme_years_still_reimports_unchanged():
+    """The editor accepts such periods; only a new or changed one is refused by the import."""
+    concept, _programmes = kuf_concept(1)
+    Measure.objects.filter(concept=concept).update(start_year=2019, end_year=2040)
+    plan = plan_for(concept, to_bytes(exported(concept)))
+    assert plan.ok, errors(plan)
+    assert not plan.has_changes
+
+
+def test_every_bad_cell_of_a_row_is_named():
+    concept, _programmes = kuf_concept(2)
+    workbook = exported(concept)
+    set_cell(workbook["Kostenzeilen"], 2, "Jahr", 2035)
+    set_cell(workbook["Kostenzeilen"], 2, "Gesamtkosten", -5)
+    set_cell(workbook["Kostenzeilen"], 3, "Kürzel", "M999")
+    set_cell(workbook["Kostenzeilen"], 3, "Jahr", 2031)
+    measures = workbook["Maßnahmen"]
+    set_cell(measures, 2, "Handlungsfeld", "HF9")
+    set_cell(measures, 2, "Kommune", "Nirgendwo")
+    set_cell(measures, 2, "Ende", 2024)
+    set_cell(measures, 3, "Ziele", "Z9")
+    set_cell(measures, 3, "Reihenfolge", -1)
+    plan = plan_for(concept, to_bytes(workbook))
+    assert sorted(errors(plan)) == sorted(
+        [
+            ("Maßnahmen", 2, "Handlungsfeld", "Unbekanntes Handlungsfeld „HF9“. Vorhanden: HF1, HF2."),
+            ("Maßnahmen", 2, "Kommune", "Die Kommune „Nirgendwo“ ist an diesem Konzept nicht beteiligt."),
+            ("Maßnahmen", 2, "Ende", "Das Ende darf nicht vor dem Beginn liegen."),
+            ("Maßnahmen", 3, "Reihenfolge", "Die Zahl darf nicht negativ sein."),
+            ("Maßnahmen", 3, "Ziele", "Unbekanntes Ziel „Z9“."),
+            ("Kostenzeilen", 2, "Gesamtkosten", "Der Betrag darf nicht negativ sein."),
+            (
+                "Kostenzeilen",
+                2,
+                "Jahr",
+                "Das Jahr 2035 liegt außerhalb der Programmjahre des Konzepts (2024–2030).",
+            ),
+            ("Kostenzeilen", 3, "Kürzel", "Unbekannte Maßnahme „M999“ in diesem Konzept."),
+            (
+                "Kostenzeilen",
+                3,
+                "Jahr",
+                "Das Jahr 2031 liegt außerhalb der Programmjahre des Konzepts (2024–2030).",
+            ),
+        ]
+    )
 
 
 def test_one_bad_row_stops_every_other_row():

@@ -6,8 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from funding import import_views
-from funding.models import CostLine
+from funding import import_views, kuf, services
+from funding.models import CostLine, KufSignoff
+from funding.rules import ReviewTarget
+from funding.selectors import kuf_rows_for_concept
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from projects.models import ConceptMembership
@@ -216,3 +218,36 @@ def test_measure_list_links_to_import_and_export(client, setup):
     assert reverse("funding:import_upload", args=[concept.slug]) in html
     assert reverse("reports:measures_xlsx", args=[concept.slug]) in html
     assert Measure.objects.filter(concept=concept).count() == 2
+
+
+def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
+    concept, _editor = setup
+    reviewer = f.make_user()
+    rows = kuf_rows_for_concept(concept=concept)
+    for name in ("Hallenbeck", "Rheinwerth"):
+        municipality = concept.municipalities.get(name=name)
+        own = [row for row in rows if row.measure.municipality.key == name]
+        services.kuf_signoff_create(
+            target=ReviewTarget(concept=concept, municipality=municipality),
+            rows=rows,
+            state=KufSignoff.State.APPROVED,
+            reason="",
+            seen_hash=kuf.fingerprint_all(own),
+            user=reviewer,
+        )
+    workbook = _workbook(concept)
+    _cost_cell(workbook).value = 7777  # M001 of Hallenbeck; Rheinwerth's rows stay as they are
+    response = _upload(client, concept, workbook)
+    preview = client.get(response.url)
+
+    done = client.post(
+        reverse("funding:import_preview", args=[concept.slug]),
+        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
+        follow=True,
+    )
+
+    warnings = [str(m) for m in done.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "Die Prüfung der KuF von Hallenbeck („geprüft“) ist zurückgesetzt, weil sich diese Zeilen "
+        "geändert haben: M001. Die Kommune muss erneut prüfen."
+    ]

@@ -47,8 +47,21 @@ def test_kuf_download_takes_the_kuf_page_filters(client):
     meta = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(2, header)}
     assert meta["Jahresscheiben"] == "Zuwendung"
     assert meta["Filter"] == "Kommune: Hallenbeck; Jahre: 2026–…"
-    # Invalid filter values fall back to "everything", as on the KuF page.
-    assert client.get(url, {"kommune": "Nirgendwo", "jahr_von": "x"}).status_code == 200
+    # Invalid filter values fall back to "everything", as on the KuF page, and the title block says so.
+    response = client.get(url, {"kommune": "Nirgendwo", "jahr_von": "x", "handlungsfeld": "HF1"})
+    assert response.status_code == 200
+    ws = open_workbook(response.content)["Übersicht"]
+    header = header_row(ws)
+    meta = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in range(2, header)}
+    assert meta["Filter"] == "Handlungsfeld: HF1"
+    assert meta["Hinweis"] == (
+        "Ungültige Filterangaben wurden nicht angewandt: Kommune „Nirgendwo“; Jahre von „x“."
+    )
+    codes = [ws.cell(row=r, column=1).value for r in range(header + 1, ws.max_row + 1)]
+    assert [code for code in codes if code] == ["M001", "M003"]
+    # A valid filter gets no such note.
+    valid = open_workbook(client.get(url, {"kommune": "Hallenbeck"}).content)["Übersicht"]
+    assert "Hinweis" not in [valid.cell(row=r, column=1).value for r in range(2, header_row(valid))]
 
 
 def test_kuf_download_of_a_frozen_version(client):

@@ -39,6 +39,12 @@ def test_kuf_workbook_layout():
     assert title_block["Kommunen"] == "Hallenbeck, Rheinwerth"
     assert title_block["Version"] == "aktueller Bearbeitungsstand (nicht eingefroren)"
     assert "Stand" in title_block
+    # A municipality's sheet names only its own municipality.
+    for name in ("Hallenbeck", "Rheinwerth"):
+        sheet = wb[name]
+        block = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(2, 8)}
+        assert block["Kommune"] == name
+        assert "Kommunen" not in block
     header = header_row(ws)
     names = columns(ws, header)
     assert list(names)[:16] == [
