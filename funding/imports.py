@@ -761,7 +761,7 @@ def _parse_percent(cell: Cell) -> Decimal:
         value *= HUNDRED
     value = _cents(value, TOO_MANY_DECIMALS)
     if not 0 <= value <= HUNDRED:
-        raise CellError(_("Ein Prozentsatz muss zwischen 0 und 100 % liegen."))
+        raise CellError(_("Ein Prozentsatz muss zwischen 0 und 100 liegen (Angabe in Prozent)."))
     return value
 
 
