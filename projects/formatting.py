@@ -9,29 +9,19 @@ from decimal import ROUND_HALF_UP, Decimal
 CENT = Decimal("0.01")
 
 
-def _group(integer_digits: str) -> str:
-    """Insert a dot every three digits from the right: '1234567' -> '1.234.567'."""
-    parts = []
-    while len(integer_digits) > 3:
-        parts.insert(0, integer_digits[-3:])
-        integer_digits = integer_digits[:-3]
-    parts.insert(0, integer_digits)
-    return ".".join(parts)
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+_GERMAN_SEPARATORS = str.maketrans(",.", ".,")
 
 
 def format_number(value: Decimal | int | None, places: int = 2) -> str:
     """German number text with thousands dots and a decimal comma, rounded half-up: 1.234,56."""
     if value is None:
         return ""
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
     rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
-    text = f"{abs(rounded):.{places}f}"
-    integer, _, fraction = text.partition(".")
-    result = _group(integer)
-    if places:
-        result = f"{result},{fraction}"
-    return sign + result
+    # Python groups with "," and separates decimals with "."; German is the other way round.
+    return sign + f"{abs(rounded):,.{places}f}".translate(_GERMAN_SEPARATORS)
 
 
 def format_eur(value: Decimal | int | None, unit: str = "EUR") -> str:
