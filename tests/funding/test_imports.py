@@ -386,7 +386,13 @@ BAD_INPUT = [
     ("Kostenzeilen", 2, "Kürzel", "M999", "Unbekannte Maßnahme „M999“ in diesem Konzept."),
     ("Finanzierung", 2, "Programm", "XYZ", "Unbekanntes Förderprogramm „XYZ“."),
     ("Finanzierung", 2, "Satz (%)", "95 %", "Der Satz übersteigt den Höchstfördersatz des Programms (90 %)."),
-    ("Finanzierung", 2, "Satz (%)", "120 %", "Ein Prozentsatz muss zwischen 0 und 100 liegen (Angabe in Prozent)."),
+    (
+        "Finanzierung",
+        2,
+        "Satz (%)",
+        "120 %",
+        "Ein Prozentsatz muss zwischen 0 und 100 liegen (Angabe in Prozent).",
+    ),
     ("Finanzierung", 2, "Anteil (%)", "80 %", None),  # 80 % + 60 % of the eligible cost
     ("Finanzierung", 4, "Programm", "{lz}", "Nur Zuwendungen haben ein Förderprogramm."),
     (
