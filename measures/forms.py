@@ -165,6 +165,21 @@ class MeasureForm(forms.ModelForm):
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and start > end:
             self.add_error("end_year", _("Das Ende darf nicht vor dem Beginn liegen."))
+        # As the import: a new or changed period must lie within the concept's programme years; a stored
+        # one is accepted as it is.
+        for name, year in (("start_year", start), ("end_year", end)):
+            stored = getattr(self.instance, name) if self.instance.pk else None
+            if year and year != stored and not self.concept.year_from <= year <= self.concept.year_to:
+                self.add_error(
+                    name,
+                    _("%(column)s %(year)s liegt außerhalb der Programmjahre des Konzepts (%(a)s–%(b)s).")
+                    % {
+                        "column": self.fields[name].label,
+                        "year": year,
+                        "a": self.concept.year_from,
+                        "b": self.concept.year_to,
+                    },
+                )
         if (
             cleaned.get("image") or (self.instance.image and cleaned.get("image") is not False)
         ) and not cleaned.get("image_alt"):

@@ -131,6 +131,8 @@ def test_editor_creates_a_measure_with_costs_and_financing(client, setup):
     [
         ({"costs": [{"section": "9", "year": "2025", "gross": "-5,00", "ineligible": "0"}]}, "nicht negativ"),
         ({"start_year": "2027", "end_year": "2025"}, "Das Ende darf nicht vor dem Beginn liegen."),
+        ({"start_year": "2019"}, "Beginn 2019 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
+        ({"end_year": "2040"}, "Ende 2040 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
         ({"action_field": "999999"}, "Dieses Handlungsfeld gibt es in diesem Konzept nicht."),
         (
             {"costs": [{"section": "9", "year": "2025", "gross": "10", "ineligible": "20"}]},
