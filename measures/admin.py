@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.admin import ParentVersionMixin, VersionedAdminMixin, VersionedModelForm
 
+from .forms import MeasureImageInput
 from .images import image_sanitize
 from .models import Indicator, Measure
 
@@ -28,6 +29,13 @@ class MeasureAdminForm(VersionedModelForm):
     class Meta:
         model = Measure
         fields = "__all__"
+        widgets = {"image": MeasureImageInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "image" in self.fields and self.instance.pk:
+            # "Derzeit: …" links to the permission-checked image view, not to the media folder.
+            self.fields["image"].widget.image_url = self.instance.image_url
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

@@ -536,6 +536,9 @@ def test_admin_image_upload_is_sanitised_like_in_the_editor(client, admin_user, 
     with Image.open(measure.image.path) as stored:
         assert max(stored.size) == 1600
         assert not stored.getexif()
+    page = client.get(_url(Measure, "change", measure.pk)).content.decode()
+    assert f'href="{measure.image_url}"'.replace("&", "&amp;") in page  # the checked view, not /media/
+    assert 'href="/media/' not in page
 
     monkeypatch.setattr("measures.images.MAX_UPLOAD_BYTES", 100)
     data = _form_data(client.get(_url(Measure, "change", measure.pk)))
