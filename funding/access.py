@@ -21,6 +21,16 @@ COMMENT = "funding.comment_row"
 RESOLVE = "funding.resolve_comment"
 FREEZE = "funding.freeze_version"
 MANAGE_PROGRAMMES = "funding.manage_programmes"
+# Importing in the Django admin needs the model permissions of everything an import writes.
+IMPORT_PERMISSIONS = (
+    "measures.add_measure",
+    "measures.change_measure",
+    *(
+        f"funding.{action}_{model}"
+        for model in ("costline", "financingmodule", "financingyear")
+        for action in ("add", "change", "delete")
+    ),
+)
 
 
 def _deny() -> None:
@@ -72,3 +82,19 @@ def programme_for_user(user, *, pk: int | None = None) -> FundingProgramme | Non
         return FundingProgramme.objects.get(pk=pk)
     except FundingProgramme.DoesNotExist:
         raise Http404(_("Dieses Förderprogramm gibt es nicht.")) from None
+
+
+def admin_import_allowed(user) -> bool:
+    """Whether a staff user may import in the admin: the model permissions of every write."""
+    return user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)
+
+
+def admin_concept_for_import(user, *, pk: int | str) -> Concept:
+    """The concept with ``pk`` if ``user`` may import in the admin (403 otherwise; 404 if there is no
+    such concept)."""
+    if not admin_import_allowed(user):
+        raise PermissionDenied(_("Für den Import fehlt Ihnen die Berechtigung."))
+    try:
+        return Concept.objects.get(pk=pk)
+    except (Concept.DoesNotExist, ValueError):
+        raise Http404(_("Dieses Konzept gibt es nicht.")) from None

@@ -28,10 +28,13 @@ from import_export.forms import ExportForm
 
 from measures.admin import MeasureAdminBase
 from measures.models import Measure
-from projects.admin import ParentVersionMixin
+from projects.access import DOWNLOAD_REPORTS
+from projects.admin import ConceptAdmin, ParentVersionMixin
 from projects.formatting import format_eur, format_percent
+from projects.models import Concept
 
 from . import import_views, kuf, resources
+from .access import admin_import_allowed
 from .models import (
     ApprovalNotice,
     CostLine,
@@ -154,7 +157,7 @@ class MeasureAdmin(SheetExportMixin, MeasureAdminBase):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        extra = {"can_import": import_views.admin_import_allowed(request.user)}
+        extra = {"can_import": admin_import_allowed(request.user)}
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     @admin.display(description=_("Gesamtkosten"), ordering="gross_total")
@@ -408,3 +411,21 @@ class KufVersionRowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a version is deleted as a whole
+
+
+# The concept's admin page links to the import into it and to its measure list as Excel. Both belong to
+# this app (and ``ihk``'s reports), so the projects admin is extended here rather than reaching up.
+admin.site.unregister(Concept)
+
+
+@admin.register(Concept)
+class ConceptWithImportAdmin(ConceptAdmin):
+    change_form_template = "admin/funding/concept_change_form.html"
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        """Offers the import only to those it would let in, the Excel download only to those who may
+        download the concept's reports."""
+        extra = {"can_import": admin_import_allowed(request.user)}
+        concept = Concept.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        extra["can_download"] = concept is not None and request.user.has_perm(DOWNLOAD_REPORTS, concept)
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

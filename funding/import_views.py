@@ -21,7 +21,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,10 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from projects.access import EDIT, concept_for_user
+from projects.access import DOWNLOAD_REPORTS, EDIT, concept_for_user
 from projects.models import Concept
 
 from . import imports
+from .access import admin_concept_for_import, admin_import_allowed
 from .forms import ImportUploadForm
 from .views import announce_review_resets
 
@@ -43,19 +43,9 @@ PENDING_FOR = timedelta(hours=1)
 TOKEN_PARAM = "datei"  # noqa: S105 - a query parameter name, not a secret
 CONCEPT_PARAM = "konzept"  # the admin's upload page: the concept chosen in advance
 
+
 # What an import may write: measures (created and changed), cost lines, financing modules and their
 # per-year amounts (created, changed, deleted).
-IMPORT_PERMISSIONS = (
-    "measures.add_measure",
-    "measures.change_measure",
-    *(
-        f"funding.{action}_{model}"
-        for model in ("costline", "financingmodule", "financingyear")
-        for action in ("add", "change", "delete")
-    ),
-)
-
-
 def _pending(request) -> dict:
     """The session's pending imports that have not expired."""
     now = timezone.now()
@@ -116,22 +106,6 @@ def preview_context(plan: imports.ImportPlan) -> dict:
         "token_param": TOKEN_PARAM,
         "can_apply": plan.ok and plan.has_changes,
     }
-
-
-def admin_import_allowed(user) -> bool:
-    """Whether a staff user may import in the admin: the model permissions of every write."""
-    return user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)
-
-
-def admin_concept_for_import(user, *, pk: int | str) -> Concept:
-    """The concept with ``pk`` if ``user`` may import in the admin (403 otherwise; 404 if there is no
-    such concept)."""
-    if not admin_import_allowed(user):
-        raise PermissionDenied(_("Für den Import fehlt Ihnen die Berechtigung."))
-    try:
-        return Concept.objects.get(pk=pk)
-    except (Concept.DoesNotExist, ValueError):
-        raise Http404(_("Dieses Konzept gibt es nicht.")) from None
 
 
 # --- The steps, shared by the editor and the admin ----------------------------------------------------
@@ -385,6 +359,6 @@ class AdminImportPreviewView(_AdminPage, _PreviewSteps):
 
     def extra_context(self, concept) -> dict:
         context = self.admin_context()
-        if self.request.user.has_perm("ihk.download_reports", concept):
+        if self.request.user.has_perm(DOWNLOAD_REPORTS, concept):
             context["export_url"] = reverse("reports:measures_xlsx", args=[concept.slug])
         return context

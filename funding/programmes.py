@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from projects.formatting import format_percent
-from projects.models import Concept, Municipality
+from projects.models import Concept, Municipality, UrbanProgramme
 
 from .models import FundingProgramme, MunicipalRate
 
@@ -104,6 +104,93 @@ def programme_update(
         return _programme_save(programme, data)
 
 
+# The usual programmes of NRW urban development (DOMAIN.md).
+# code: (name, level, urban programme, default rate, max rate, description)
+STANDARD_PROGRAMMES: dict[str, tuple[str, str, str, int, int, str]] = {
+    "LZ": (
+        "Lebendige Zentren",
+        FundingProgramme.Level.FEDERAL,
+        UrbanProgramme.LZ,
+        60,
+        80,
+        "Städtebauförderung von Bund und Land: Erhalt und Entwicklung der Stadt- und Ortskerne.",
+    ),
+    "SZ": (
+        "Sozialer Zusammenhalt",
+        FundingProgramme.Level.FEDERAL,
+        UrbanProgramme.SZ,
+        60,
+        80,
+        "Städtebauförderung von Bund und Land: Zusammenleben im Quartier stärken.",
+    ),
+    "WNE": (
+        "Wachstum und nachhaltige Erneuerung",
+        FundingProgramme.Level.FEDERAL,
+        UrbanProgramme.WNE,
+        60,
+        80,
+        "Städtebauförderung von Bund und Land: Brachen, Umbau und nachhaltige Erneuerung.",
+    ),
+    "EFRE-WiW": (
+        "EFRE Wohnviertel im Wandel",
+        FundingProgramme.Level.EU,
+        "",
+        70,
+        90,
+        "EFRE/JTF NRW 2021-2027, Aufruf für benachteiligte Wohnviertel; Maßnahmen ab 200.000 €.",
+    ),
+    "EFRE-KA": (
+        "EFRE Klimaanpassung.Kommunen.NRW",
+        FundingProgramme.Level.EU,
+        "",
+        80,
+        90,
+        "EFRE NRW: Entsiegelung, Begrünung, Regenwassermanagement und Hitzevorsorge.",
+    ),
+    "KFW432": (
+        "KfW 432 Energetische Stadtsanierung",
+        FundingProgramme.Level.FEDERAL,
+        "",
+        75,
+        90,
+        "Quartierskonzept bis 200.000 €, Sanierungsmanagement bis 400.000 € über fünf Jahre; "
+        "90 % für Kommunen in der Haushaltssicherung.",
+    ),
+    "ZIO": (
+        "Zukunftsfähige Innenstädte und Ortszentren NRW",
+        FundingProgramme.Level.STATE,
+        "",
+        90,
+        90,
+        "Landesprogramm: Zwischennutzung, Ankauf und Anmietung leerstehender Ladenlokale.",
+    ),
+}
+
+
+def standard_programmes_ensure() -> dict[str, FundingProgramme]:
+    """The programmes of ``STANDARD_PROGRAMMES`` (NRW urban development, EFRE, KfW 432, the state's
+    inner-city programme), created where missing; existing ones are left as they are. Used by
+    ``manage.py load_programmes`` on a fresh installation and by the demo data. Two queries per
+    programme at most (a handful)."""
+    programmes = {}
+    for code, (name, level, urban, default_rate, max_rate, description) in STANDARD_PROGRAMMES.items():
+        programme = FundingProgramme.objects.filter(code=code).first()
+        if programme is None:
+            programme = FundingProgramme(
+                code=code,
+                name=name,
+                level=level,
+                urban_programme=urban,
+                default_rate=Decimal(default_rate),
+                max_rate=Decimal(max_rate),
+                description=description,
+            )
+            programme.full_clean()
+            programme.save()
+        programmes[code] = programme
+    return programmes
+
+
 # --- municipal rates -------------------------------------------------------------------------------
 
 
@@ -115,6 +202,7 @@ class RateGrid:
     programmes: list[FundingProgramme]
     years: list[int]
     rates: dict[RateKey, Decimal] = field(default_factory=dict)
+    stored: dict[RateKey, MunicipalRate] = field(default_factory=dict)  # the rows behind ``rates``
 
     def cells(self) -> list[RateKey]:
         return [
@@ -131,13 +219,19 @@ def rate_grid(*, concept: Concept) -> RateGrid:
     municipalities = list(concept.municipalities.order_by("name"))
     programmes = list(FundingProgramme.objects.order_by("code"))
     years = concept.years
-    rates = {
-        (rate.municipality_id, rate.programme_id, rate.year): rate.rate
-        for rate in MunicipalRate.objects.filter(
+    stored = {
+        (row.municipality_id, row.programme_id, row.year): row
+        for row in MunicipalRate.objects.filter(
             municipality__in=municipalities, year__gte=concept.year_from, year__lte=concept.year_to
         )
     }
-    return RateGrid(municipalities=municipalities, programmes=programmes, years=years, rates=rates)
+    return RateGrid(
+        municipalities=municipalities,
+        programmes=programmes,
+        years=years,
+        rates={key: row.rate for key, row in stored.items()},
+        stored=stored,
+    )
 
 
 @dataclass(frozen=True)
@@ -230,25 +324,21 @@ def municipal_rates_set(
         if changed_meanwhile:
             raise RatesConflict(changed_meanwhile, grid)
 
+        # Three statements at most, however many cells changed: delete, update, insert.
         to_delete, to_create, to_update = [], [], []
         for key, rate in rates.items():
-            stored = current.get(key)
-            if rate is None and stored is not None:
-                to_delete.append(key)
-            elif rate is not None and stored is None:
+            row = grid.stored.get(key)
+            if rate is None and row is not None:
+                to_delete.append(row.pk)
+            elif rate is not None and row is None:
                 to_create.append(
                     MunicipalRate(municipality_id=key[0], programme_id=key[1], year=key[2], rate=rate)
                 )
-            elif rate is not None and rate != stored:
-                to_update.append((key, rate))
-        for municipality, programme, year in to_delete:
-            MunicipalRate.objects.filter(
-                municipality_id=municipality, programme_id=programme, year=year
-            ).delete()
-        for (municipality, programme, year), rate in to_update:
-            MunicipalRate.objects.filter(
-                municipality_id=municipality, programme_id=programme, year=year
-            ).update(rate=rate)
+            elif rate is not None and rate != row.rate:
+                row.rate = rate
+                to_update.append(row)
+        MunicipalRate.objects.filter(pk__in=to_delete).delete()
+        MunicipalRate.objects.bulk_update(to_update, ["rate"])
         for row in to_create:
             row.full_clean(validate_unique=False)
         MunicipalRate.objects.bulk_create(to_create)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from measures.models import Measure
-from projects.access import INTERNAL, concept_for_user
+from projects.access import DOWNLOAD_REPORTS, INTERNAL, concept_for_user
 from projects.formatting import format_date, format_eur, format_percent
 
 from . import diff, kuf, selectors, versions
@@ -27,7 +27,6 @@ from .access import FREEZE
 from .models import KufVersion
 
 CURRENT = "aktuell"
-DOWNLOAD = "ihk.download_reports"  # projects/rules.py: the Excel of the comparison (ihk.report_views)
 STATUS_LABELS = dict(Measure.Status.choices)
 PRIORITY_LABELS = dict(Measure.Priority.choices)
 HOAI_LABELS = dict(Measure.HoaiPhase.choices)
@@ -385,7 +384,7 @@ class KufCompareView(LoginRequiredMixin, TemplateView):
                     new=new,
                     result=result,
                     diff=present_diff(result, amounts=form.amounts()),
-                    can_download=self.request.user.has_perm(DOWNLOAD, concept),
+                    can_download=self.request.user.has_perm(DOWNLOAD_REPORTS, concept),
                     xlsx_query=urlencode(states),
                 )
         return super().get_context_data(**context, **kwargs)

@@ -28,6 +28,7 @@ from funding.models import (
     FundingProgramme,
     MunicipalRate,
 )
+from funding.programmes import standard_programmes_ensure
 from funding.versions import kuf_version_freeze
 from measures.models import Indicator, Measure
 from participation.models import Comment
@@ -237,67 +238,6 @@ ORGANISATIONS: dict[str, tuple[str, str, str]] = {
         Organisation.Kind.MUNICIPALITY,
         "Rheinwerth",
         "https://rheinwerth.example.org",
-    ),
-}
-
-# code: (name, level, urban programme, default rate, max rate, description)
-PROGRAMMES: dict[str, tuple[str, str, str, int, int, str]] = {
-    "LZ": (
-        "Lebendige Zentren",
-        FundingProgramme.Level.FEDERAL,
-        UrbanProgramme.LZ,
-        60,
-        80,
-        "Städtebauförderung von Bund und Land: Erhalt und Entwicklung der Stadt- und Ortskerne.",
-    ),
-    "SZ": (
-        "Sozialer Zusammenhalt",
-        FundingProgramme.Level.FEDERAL,
-        UrbanProgramme.SZ,
-        60,
-        80,
-        "Städtebauförderung von Bund und Land: Zusammenleben im Quartier stärken.",
-    ),
-    "WNE": (
-        "Wachstum und nachhaltige Erneuerung",
-        FundingProgramme.Level.FEDERAL,
-        UrbanProgramme.WNE,
-        60,
-        80,
-        "Städtebauförderung von Bund und Land: Brachen, Umbau und nachhaltige Erneuerung.",
-    ),
-    "EFRE-WiW": (
-        "EFRE Wohnviertel im Wandel",
-        FundingProgramme.Level.EU,
-        "",
-        70,
-        90,
-        "EFRE/JTF NRW 2021-2027, Aufruf für benachteiligte Wohnviertel; Maßnahmen ab 200.000 €.",
-    ),
-    "EFRE-KA": (
-        "EFRE Klimaanpassung.Kommunen.NRW",
-        FundingProgramme.Level.EU,
-        "",
-        80,
-        90,
-        "EFRE NRW: Entsiegelung, Begrünung, Regenwassermanagement und Hitzevorsorge.",
-    ),
-    "KFW432": (
-        "KfW 432 Energetische Stadtsanierung",
-        FundingProgramme.Level.FEDERAL,
-        "",
-        75,
-        90,
-        "Quartierskonzept bis 200.000 €, Sanierungsmanagement bis 400.000 € über fünf Jahre; "
-        "90 % für Kommunen in der Haushaltssicherung.",
-    ),
-    "ZIO": (
-        "Zukunftsfähige Innenstädte und Ortszentren NRW",
-        FundingProgramme.Level.STATE,
-        "",
-        90,
-        90,
-        "Landesprogramm: Zwischennutzung, Ankauf und Anmietung leerstehender Ladenlokale.",
     ),
 }
 
@@ -2278,26 +2218,6 @@ def _measure_uid(slug: str, code: str) -> uuid.UUID:
 _MasterData = tuple[dict[str, Municipality], dict[str, Organisation], dict[str, FundingProgramme]]
 
 
-def programmes_ensure() -> dict[str, FundingProgramme]:
-    """The standard funding programmes of ``PROGRAMMES`` (NRW urban development, EFRE, KfW 432, the
-    state's inner-city programme), created where missing; existing ones are left as they are. Used by
-    the demo and by ``manage.py load_programmes`` on a fresh installation."""
-    programmes = {}
-    for code, (name, level, urban, default_rate, max_rate, description) in PROGRAMMES.items():
-        programmes[code] = FundingProgramme.objects.filter(code=code).first() or _save(
-            FundingProgramme(
-                code=code,
-                name=name,
-                level=level,
-                urban_programme=urban,
-                default_rate=Decimal(default_rate),
-                max_rate=Decimal(max_rate),
-                description=description,
-            )
-        )
-    return programmes
-
-
 def _load_master_data() -> _MasterData:
     municipalities = {}
     for name, (ags, population, budget_protection, _rate) in MUNICIPALITIES.items():
@@ -2312,7 +2232,7 @@ def _load_master_data() -> _MasterData:
             Organisation(name=name, kind=kind, city=city, website=website)
         )
 
-    programmes = programmes_ensure()
+    programmes = standard_programmes_ensure()
 
     wanted = [
         (name, code, year, rate)

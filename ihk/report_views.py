@@ -1,7 +1,7 @@
 """Downloads of the report files: the KuF workbook (live or a frozen version, filtered like the KuF
 page) and the measure list in the import's columns.
 
-The views only check access (``concept_for_user`` with ``ihk.download_reports``), parse the GET
+The views only check access (``concept_for_user`` with ``DOWNLOAD_REPORTS``), parse the GET
 parameters and hand over to ``ihk/reports``: the selectors build the data, ``xlsx.py`` writes it.
 """
 
@@ -11,11 +11,10 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from funding.filters import KufFilterSet
-from projects.access import concept_for_user
+from projects.access import DOWNLOAD_REPORTS, concept_for_user
 
 from .reports import selectors, xlsx
 
-DOWNLOAD = "ihk.download_reports"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -32,7 +31,7 @@ class KufXlsxView(LoginRequiredMixin, View):
     ``stand=<pk>`` for a frozen version."""
 
     def get(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD)
+        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD_REPORTS)
         params = request.GET.copy()
         stand = params.pop("stand", [""])[-1]
         source = selectors.kuf_source(concept=concept, stand=stand)
@@ -53,7 +52,7 @@ class MeasuresXlsxView(LoginRequiredMixin, View):
     """Measures, cost lines and financing modules as Excel, in the columns the import reads."""
 
     def get(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD)
+        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD_REPORTS)
         report = selectors.measure_list_report(concept=concept)
         return xlsx_response(xlsx.measures_xlsx(report), xlsx.measures_filename(report))
 
@@ -63,7 +62,7 @@ class KufDiffXlsxView(LoginRequiredMixin, View):
     parameters of the comparison page; by default the newest version against the current state."""
 
     def get(self, request, *args, **kwargs):
-        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD)
+        concept = concept_for_user(request.user, slug=self.kwargs["slug"], perm=DOWNLOAD_REPORTS)
         report = selectors.kuf_diff_report(
             concept=concept, old=request.GET.get("alt", ""), new=request.GET.get("neu", "")
         )

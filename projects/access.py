@@ -17,6 +17,7 @@ VIEW = "projects.view_concept"
 INTERNAL = "projects.view_internal"
 EDIT = "projects.edit_concept"
 MANAGE_ROLES = "projects.manage_roles"
+DOWNLOAD_REPORTS = "ihk.download_reports"  # PDF and Excel reports (projects/rules.py)
 
 
 def check_concept_perm(user, concept: Concept, perm: str) -> None:

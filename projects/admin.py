@@ -238,15 +238,6 @@ class ConceptAdmin(VersionedAdminMixin, admin.ModelAdmin):
         (_("Verlauf"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
-        """Links to the import into this concept and to its measure list as Excel (the editor's
-        download, for those who may download the concept's reports)."""
-        concept = self.get_object(request, object_id)
-        extra = {
-            "can_download": concept is not None and request.user.has_perm("ihk.download_reports", concept)
-        }
-        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
-
 
 @admin.register(ConceptMunicipality)
 class ConceptMunicipalityAdmin(admin.ModelAdmin):

@@ -172,8 +172,9 @@ class ConceptCreateForm(forms.Form):
     planning_office = model_field(Concept, "planning_office")
 
 
-class ConceptForm(forms.Form):
-    """The basics of a concept. ``version`` is the version the user loaded (optimistic locking)."""
+class ConceptForm(VersionedForm):
+    """The basics of a concept; always edits an existing one, so it always carries the version the user
+    loaded (optimistic locking)."""
 
     title = model_field(Concept, "title")
     kind = model_field(Concept, "kind")
@@ -187,13 +188,10 @@ class ConceptForm(forms.Form):
     )
     lead_organisation = model_field(Concept, "lead_organisation")
     planning_office = model_field(Concept, "planning_office")
-    version = version_field()
 
-    def with_version(self, version: int) -> "ConceptForm":
-        """The same input, to be saved over ``version`` (after the user has seen what changed)."""
-        data = self.data.copy()
-        data[self.add_prefix("version")] = str(version)
-        return type(self)(data, prefix=self.prefix)
+    def __init__(self, *args, **kwargs):
+        kwargs["versioned"] = True
+        super().__init__(*args, **kwargs)
 
 
 class ParticipationForm(forms.Form):

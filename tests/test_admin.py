@@ -15,6 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from funding import import_views, kuf, services, versions
+from funding.access import IMPORT_PERMISSIONS
 from funding.models import (
     ApprovalNotice,
     CostLine,
@@ -355,13 +356,19 @@ def test_admin_import_permission(client):
     # Staff without the rights: refused, even as the concept's editor.
     staff = factories.make_user(is_staff=True)
     factories.make_membership(concept, staff, ConceptMembership.Role.EDITOR)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_measure", "change_measure"]))
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_measure", "add_measure", "change_measure", "view_concept"]
+        )
+    )
     client.force_login(staff)
     for method, url, data in pages:
         assert getattr(client, method)(url, data).status_code == 403
     assert "Import aus Excel/CSV" not in client.get(_url(Measure, "changelist")).content.decode()
+    # The concept's page offers no import that would answer 403.
+    assert "Import aus Excel/CSV" not in client.get(_url(Concept, "change", concept.pk)).content.decode()
     # Staff with the model permissions of every write the import makes.
-    for name in import_views.IMPORT_PERMISSIONS:
+    for name in IMPORT_PERMISSIONS:
         app_label, codename = name.split(".")
         staff.user_permissions.add(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -370,6 +377,7 @@ def test_admin_import_permission(client):
     client.force_login(staff)
     assert client.get(_url(Measure, "import")).status_code == 200
     assert "Import aus Excel/CSV" in client.get(_url(Measure, "changelist")).content.decode()
+    assert "Import aus Excel/CSV" in client.get(_url(Concept, "change", concept.pk)).content.decode()
     response = _admin_upload(client, concept, _bytes(_workbook(concept)))
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200

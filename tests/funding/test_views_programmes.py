@@ -254,3 +254,18 @@ def test_load_programmes_creates_the_standard_programmes_once():
     assert FundingProgramme.objects.count() == count
     assert FundingProgramme.objects.get(code="LZ").default_rate == Decimal("55")  # left as it was
     assert "neu angelegt" in out.getvalue()
+
+
+def test_programme_form_pages_query_counts(admin_client, django_assert_num_queries):
+    programme = f.make_programme(code="LZ")
+    for _ in range(5):
+        f.make_rate(f.make_municipality(), programme, 2026, "70")
+    # session, user
+    with django_assert_num_queries(2):
+        assert admin_client.get(reverse("funding:programme_create")).status_code == 200
+    # session, user, the programme
+    with django_assert_num_queries(3):
+        assert (
+            admin_client.get(reverse("funding:programme_edit", kwargs={"pk": programme.pk})).status_code
+            == 200
+        )

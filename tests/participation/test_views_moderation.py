@@ -137,3 +137,13 @@ def test_queue_query_count_does_not_grow(client, setup):
         f.make_comment(f.make_measure(concept, code=f"B.{number}"), text=f"Anmerkung {number}")
     # session, user, concept, the user's roles, status counts, comments with their measures: the same
     assert count() == few
+
+
+def test_single_comment_page_query_count(client, setup, django_assert_num_queries):
+    concept, measure = setup
+    comment = f.make_comment(measure, status=Comment.Status.PENDING)
+    for _ in range(5):
+        f.make_comment(measure)
+    # session, user, concept, the user's roles, the comment with its measure
+    with django_assert_num_queries(5):
+        assert client.get(_url(concept, comment)).status_code == 200

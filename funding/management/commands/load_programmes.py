@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from funding.models import FundingProgramme
-from ihk.demo import programmes_ensure
+from funding.programmes import standard_programmes_ensure
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         before = FundingProgramme.objects.count()
         with transaction.atomic():
-            programmes = programmes_ensure()
+            programmes = standard_programmes_ensure()
         created = FundingProgramme.objects.count() - before
         self.stdout.write(
             f"{len(programmes)} Standardprogramme vorhanden, davon {created} neu angelegt. "
