@@ -17,9 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from funding.models import KufComment, KufVersion
 from projects.models import ConceptMembership
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -183,37 +181,6 @@ def expected_status(row: Row, role: str, published: bool) -> int:
     if row.access in (ADD_CONCEPT, ADD_MUNICIPALITY, PROGRAMMES):
         return 403
     return 403 if published or role in MEMBERS else 404
-
-
-@pytest.fixture(params=[False, True], ids=["unpublished", "published"])
-def world(request, admin_user):
-    concept = f.make_concept(published=request.param)
-    action_field = f.make_action_field(concept)
-    users = {"anonymous": None, "outsider": f.make_user(), "admin": admin_user}
-    users["other_editor"] = f.make_user()
-    f.make_membership(f.make_concept(published=False), users["other_editor"], Role.EDITOR)
-    memberships = {}
-    for role in (Role.EDITOR, Role.REVIEWER, Role.FUNDER, Role.MODERATOR):
-        users[role.value] = f.make_user()
-        memberships[role.value] = f.make_membership(concept, users[role.value], role)
-    measure = f.make_measure(concept, action_field)
-    objects = {
-        "quarter": f.make_quarter(concept),
-        "action_field": action_field,
-        "goal": f.make_goal(action_field),
-        "swot_entry": f.make_swot(concept),
-        "membership": memberships["funder"],
-        "measure": measure,
-        "measure_with_image": f.make_measure_image(f.make_measure(concept, action_field)),
-        "municipality": concept.municipalities.first(),
-        "kuf_comment": KufComment.objects.create(
-            concept=concept, measure=measure, text="Stimmt die Summe?", author=admin_user
-        ),
-        "comment": f.make_comment(measure),
-        "programme": f.make_programme(),
-        "kuf_version": KufVersion.objects.create(concept=concept, name="Antrag 2026", years=concept.years),
-    }
-    return concept, objects, users
 
 
 def _url(row: Row, concept, objects) -> str:
