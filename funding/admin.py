@@ -24,7 +24,6 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
-from import_export.forms import ExportForm
 
 from measures.admin import MeasureAdminBase
 from measures.models import Measure
@@ -61,7 +60,7 @@ class SheetExportMixin(ExportActionMixin):
     it saves the object first, which would move the measure's version on.
     """
 
-    export_form_class = ExportForm
+    export_form_class = resources.SheetExportForm
     export_formats = resources.EXPORT_FORMATS
     to_encoding = "utf-8-sig"  # Excel recognises UTF-8 CSV by its byte-order mark
     show_change_form_export = False
@@ -365,6 +364,10 @@ class KufVersionRowInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[KufVersionRow]:
+        # Each row's name includes its version's: one query for all rows, not one per row.
+        return super().get_queryset(request).select_related("version")
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

@@ -35,6 +35,19 @@ UNCHANGED = "unchanged"
 # The money columns compared (the KuF's main columns).
 MONEY_FIELDS = ("gross", "eligible", "grant", "municipal_share", "third_party")
 
+
+def money_labels() -> dict[str, str]:
+    """German names of the compared money columns (``MONEY_FIELDS``), in display order: the KuF's
+    column headers. The comparison page and its workbook both name them so."""
+    return {
+        "gross": _("Gesamtkosten"),
+        "eligible": _("Zuwendungsfähige Kosten"),
+        "grant": _("Zuwendung"),
+        "municipal_share": _("Eigenanteil"),
+        "third_party": _("Mittel Dritter"),
+    }
+
+
 # Profile columns compared, in display order.
 PROFILE_FIELDS = (
     "code",
@@ -141,6 +154,20 @@ class MoneyDiff:
     def changed(self) -> bool:
         return any(getattr(self, name).changed for name in MONEY_FIELDS)
 
+    @property
+    def is_empty(self) -> bool:
+        """No money on either side."""
+        return not any(getattr(self, name).old or getattr(self, name).new for name in MONEY_FIELDS)
+
+    @classmethod
+    def of_measures(cls, items: Iterable[MeasureDiff]) -> MoneyDiff:
+        """The money of several measures together, in both states (``kuf.Amounts.sum`` of each side)."""
+        items = list(items)
+        return cls.between(
+            kuf.Amounts.sum(item.old.total for item in items if item.old),
+            kuf.Amounts.sum(item.new.total for item in items if item.new),
+        )
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -233,6 +260,16 @@ class KufDiff:
     @property
     def unchanged(self) -> list[MeasureDiff]:
         return self._of(UNCHANGED)
+
+    @property
+    def added_total(self) -> MoneyDiff:
+        """The money of the added measures together (on the new side)."""
+        return MoneyDiff.of_measures(self.added)
+
+    @property
+    def removed_total(self) -> MoneyDiff:
+        """The money of the removed measures together (on the old side)."""
+        return MoneyDiff.of_measures(self.removed)
 
     @property
     def has_changes(self) -> bool:

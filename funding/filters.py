@@ -119,3 +119,20 @@ class KufFilterSet(django_filters.FilterSet):
     @property
     def is_filtered(self) -> bool:
         return self.row_filter() != kuf.RowFilter()
+
+    def describe_invalid(self) -> str:
+        """The input the form refused, in words, for the title block of a report ("Kommune
+        „Nirgendwo“; Jahre von „x“"): the rows are then not filtered by it, as on the KuF page."""
+        form = self.form
+        if not form.is_bound or form.is_valid():
+            return ""
+        parts = []
+        for name in form.errors:
+            if name not in form.fields:
+                continue
+            values = (
+                [value for value in form.data.getlist(name) if value] if hasattr(form.data, "getlist") else []
+            )
+            shown = ", ".join(f"„{value}“" for value in values)
+            parts.append(f"{form.fields[name].label} {shown}".strip())
+        return "; ".join(parts)

@@ -76,7 +76,9 @@ class FinancingModuleForm(RowForm):
             label=_("Programm"),
         )
         self.fields["cost_share"].required = False
+        # The stored year amounts (prefetched with the formset's rows), for the inputs and ``mark_saved``.
         stored = {entry.year: entry.amount for entry in self.instance.years.all()} if self.instance.pk else {}
+        self.stored_years = stored
         for year in self.years:
             self.fields[f"year_{year}"] = GermanDecimalField(
                 label=str(year),
@@ -93,8 +95,7 @@ class FinancingModuleForm(RowForm):
 
     def stored_values(self) -> dict:
         values = super().stored_values()
-        stored = {entry.year: entry.amount for entry in self.instance.years.all()}
-        values.update({f"year_{year}": stored.get(year) for year in self.years})
+        values.update({f"year_{year}": self.stored_years.get(year) for year in self.years})
         return values
 
     def submitted_values(self) -> dict:

@@ -44,8 +44,6 @@ TOKEN_PARAM = "datei"  # noqa: S105 - a query parameter name, not a secret
 CONCEPT_PARAM = "konzept"  # the admin's upload page: the concept chosen in advance
 
 
-# What an import may write: measures (created and changed), cost lines, financing modules and their
-# per-year amounts (created, changed, deleted).
 def _pending(request) -> dict:
     """The session's pending imports that have not expired."""
     now = timezone.now()
@@ -123,9 +121,10 @@ class _UploadSteps(View):
     def preview_url(self, concept) -> str:
         raise NotImplementedError
 
-    def form_concept(self, form):
-        """The concept the file is for, once the form is valid."""
-        return self.concept()
+    def form_concept(self, form, concept):
+        """The concept the file is for, once the form is valid: by default ``concept`` (the one of
+        ``concept()``)."""
+        return concept
 
     def new_form(self, data=None, files=None):
         return ImportUploadForm(data, files)
@@ -144,7 +143,7 @@ class _UploadSteps(View):
         form = self.new_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(form, concept, status=400)
-        concept = self.form_concept(form)
+        concept = self.form_concept(form, concept)
         upload = form.cleaned_data["file"]
         try:
             parsed = imports.read_upload(name=upload.name, data=upload.read())
@@ -321,8 +320,9 @@ class AdminImportUploadView(_AdminPage, _UploadSteps):
             raise PermissionDenied(_("Für den Import fehlt Ihnen die Berechtigung."))
         return None
 
-    def form_concept(self, form):
-        return admin_concept_for_import(self.request.user, pk=form.cleaned_data["concept"].pk)
+    def form_concept(self, form, concept):
+        # ``post`` has checked the permission (``concept()``); the form's choice field loaded the concept.
+        return form.cleaned_data["concept"]
 
     def new_form(self, data=None, files=None):
         return AdminImportForm(data, files)

@@ -61,9 +61,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from measures.models import Measure
+from measures.services import measure_period_errors
 from projects.formatting import format_eur, format_number, format_percent
 from projects.models import ActionField, Concept, Goal, Municipality, Quarter
 from projects.parsing import parse_decimal
+from projects.spreadsheets import is_formula_like
 
 from . import services
 from .models import CostLine, CostSection, FinancingModule, FinancingYear, FundingProgramme
@@ -367,16 +369,12 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
         workbook.close()
 
 
-# Text a spreadsheet program could read as a formula or command (OWASP "CSV injection"). The admin's
-# CSV export (``funding.resources``) writes such text with a leading apostrophe; reading drops it again,
-# so the file re-imports unchanged.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value: str) -> str | None:
     if not value.strip():
         return None
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+    # The admin's CSV export (``funding.resources``) writes formula-like text with a leading apostrophe
+    # (OWASP "CSV injection"); reading drops it again, so the file re-imports unchanged.
+    if value.startswith("'") and is_formula_like(value[1:]):
         return value[1:]
     return value
 
@@ -1318,24 +1316,18 @@ class _Planner:
     def period_in_concept(
         self, target: Measure, stored: Measure | None, headers: dict[str, str], outcome: RowOutcome
     ) -> None:
-        """A new or changed start or end year must lie within the concept's programme years. A stored
-        period is not checked again (the editor accepts such periods), so an exported file still
-        re-imports unchanged."""
-        concept = self.concept
-        for name, year in (("start_year", target.start_year), ("end_year", target.end_year)):
-            if not year or (stored is not None and getattr(stored, name) == year):
-                continue
-            if not concept.year_from <= year <= concept.year_to:
-                outcome.error(
-                    headers[name],
-                    _("%(column)s %(year)s liegt außerhalb der Programmjahre des Konzepts (%(a)s–%(b)s).")
-                    % {
-                        "column": headers[name],
-                        "year": year,
-                        "a": concept.year_from,
-                        "b": concept.year_to,
-                    },
-                )
+        """A new or changed start or end year must lie within the concept's programme years; a stored
+        period is accepted as it is, so an exported file still re-imports unchanged. The rule of the
+        editor and the admin (``measures.services.measure_period_errors``)."""
+        errors = measure_period_errors(
+            concept=self.concept,
+            start_year=target.start_year,
+            end_year=target.end_year,
+            stored=stored,
+            labels=headers,
+        )
+        for name, message in errors.items():
+            outcome.error(headers[name], message)
 
     def _failed(self, code: str, stored: Measure | None) -> None:
         """A measure row with errors: its cost and module rows are checked against the stored

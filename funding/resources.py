@@ -15,9 +15,11 @@ measure named in their sheet, so an export of some but not all cost lines (or mo
 is refused too: importing it would delete the others.
 
 The formats (``ImportCSV``, ``ImportXLSX``) escape text that a spreadsheet program would run as a
-formula (``imports.FORMULA_PREFIXES``) without changing it: in .xlsx as a text cell with Excel's
-apostrophe prefix, in CSV with a leading apostrophe that the import drops again. CSV is written as
-German Excel writes it: semicolons, ``1.234,56``, ``12,5 %``, UTF-8 with a byte-order mark.
+formula (``projects.spreadsheets.is_formula_like``) without changing it: in .xlsx as a text cell with
+Excel's apostrophe prefix, in CSV with a leading apostrophe that the import drops again. The .xlsx
+cells have the number formats of the editor's measure list (``projects.spreadsheets``: euros, rates as
+``12,50 %``), so a sheet looks the same from the admin and from the editor. CSV is written as German
+Excel writes it: semicolons, ``1.234,56``, ``12,5 %``, UTF-8 with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -34,14 +36,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
+from import_export.forms import ExportForm
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from measures.models import Measure
 from projects.formatting import format_number, format_percent
 from projects.models import Concept
+from projects.spreadsheets import (
+    EUR_FORMAT,
+    INTEGER_FORMAT,
+    PERCENT_DATA_FORMAT,
+    is_formula_like,
+    write_text,
+)
 
 from . import imports
 from .models import CostLine, FinancingModule
@@ -206,16 +215,52 @@ def export_filename(*, resource: type[SheetResource], queryset: QuerySet, extens
     return f"{prefix}{sheet}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+class SheetExportForm(ExportForm):
+    """django-import-export's export form. Its choice of the resource is a hidden field (each admin
+    has one), so a tampered choice would only show the form again without a word: say so instead."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "resource" in self.errors:
+            self.add_error(
+                None,
+                _(
+                    "Die Auswahl der Tabelle ist ungültig; es wurde keine Datei erstellt. Bitte laden Sie "
+                    "die Seite neu."
+                ),
+            )
+        return cleaned
+
+
 # --- Formats ----------------------------------------------------------------------------------------
 
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(imports.FORMULA_PREFIXES)
-
+# The number format of each kind of column, as in the editor's measure list (``ihk.reports.xlsx``):
+# money in euros, percentages as the fraction with two decimals (12.5 is written 0.125 and shown
+# "12,50 %"), years and whole numbers without separators. Per-year amounts are money.
+_NUMBER_FORMATS = {
+    imports.MONEY: EUR_FORMAT,
+    imports.PERCENT: PERCENT_DATA_FORMAT,
+    imports.YEAR: INTEGER_FORMAT,
+    imports.INTEGER: INTEGER_FORMAT,
+}
 
 _PERCENT_HEADERS = frozenset(
     column.header for layout in imports.LAYOUTS for column in layout.columns if column.kind == imports.PERCENT
 )
+
+
+def _column_kinds(sheet: str, headers: list[str]) -> list[str]:
+    """The kind of each column (``imports.MONEY``, …) of the layout named ``sheet``: a per-year
+    amount ("Betrag 2025") is money; empty for a column of no layout."""
+    layout = next((layout for layout in imports.LAYOUTS if layout.sheet == sheet), None)
+    if layout is None:
+        return [""] * len(headers)
+    kinds = {column.header: column.kind for column in layout.columns}
+    year_prefix = f"{layout.year_header} " if layout.year_header else None
+    return [
+        kinds.get(header) or (imports.MONEY if year_prefix and header.startswith(year_prefix) else "")
+        for header in headers
+    ]
 
 
 def csv_text(value: object, *, percent: bool = False) -> str:
@@ -248,15 +293,17 @@ class ImportCSV(base_formats.CSV):
 
 
 class ImportXLSX(base_formats.XLSX):
-    """One sheet named like the import's layout, the header in the first row, numbers as numbers and
-    every text as a text cell: formula-like text gets Excel's apostrophe prefix, so it stays text even
-    after editing and reads back unchanged."""
+    """One sheet named like the import's layout, the header in the first row, numbers as numbers in
+    the editor's number formats (``_NUMBER_FORMATS``) and every text as a text cell
+    (``projects.spreadsheets.write_text``): formula-like text gets Excel's apostrophe prefix, so it
+    stays text even after editing and reads back unchanged."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
         workbook = Workbook()
         ws = workbook.active
         ws.title = dataset.title or "Export"
         bold = Font(bold=True)
+        column_kinds = _column_kinds(ws.title, [str(header) for header in dataset.headers])
         widths = [len(str(header)) for header in dataset.headers]
         for index, header in enumerate(dataset.headers, start=1):
             cell = ws.cell(row=1, column=index, value=str(header))
@@ -267,19 +314,18 @@ class ImportXLSX(base_formats.XLSX):
                     continue
                 cell = ws.cell(row=row_index, column=index)
                 if isinstance(value, str):
-                    # Control characters cannot be stored in .xlsx (the editor's workbook drops them too).
-                    text = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    cell.value = text
-                    cell.data_type = "s"  # never a formula
-                    cell.quotePrefix = is_formula_like(text)
-                    widths[index - 1] = max(widths[index - 1], min(len(text), 60))
-                else:
-                    if isinstance(value, float):
-                        raise TypeError("Excel cells get Decimal, never float.")
-                    cell.value = value
-                    if isinstance(value, Decimal):
-                        cell.number_format = "#,##0.00"
-                    widths[index - 1] = max(widths[index - 1], 12)
+                    write_text(cell, value)
+                    widths[index - 1] = max(widths[index - 1], min(len(cell.value), 60))
+                    continue
+                if isinstance(value, float):
+                    raise TypeError("Excel cells get Decimal, never float.")
+                kind = column_kinds[index - 1]
+                if kind == imports.PERCENT:
+                    value = Decimal(value) / 100  # Excel stores a typed "12,5 %" as 0.125
+                cell.value = value
+                if number_format := _NUMBER_FORMATS.get(kind):
+                    cell.number_format = number_format
+                widths[index - 1] = max(widths[index - 1], 12)
         ws.freeze_panes = "A2"
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = min(width, 60) + 2

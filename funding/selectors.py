@@ -1,6 +1,6 @@
 """Reads for funding: the KuF rows of a concept, loaded in a fixed number of queries."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +17,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from measures.models import Indicator, Measure
@@ -433,6 +435,104 @@ def measure_related(*, measure: Measure) -> list[tuple[int, str]]:
 def measure_codes(*, concept: Concept, ids: Iterable[int]) -> dict[int, str]:
     """Codes of the given measures of ``concept``. One query."""
     return dict(Measure.objects.filter(concept=concept, pk__in=list(ids)).values_list("pk", "code"))
+
+
+# The editor's growable tables (as in ``measure_row_ids``) and the model each one's history names.
+EDITOR_TABLES = {"costs": "costline", "modules": "financingmodule", "indicators": "indicator"}
+
+
+@dataclass
+class MeasureConflict:
+    """What the editor shows after an edit conflict: the saves since the user's version (``entries``),
+    notes on what the history cannot tell (``notes``: rows gone without a trace, related measures
+    changed through another measure, an image not kept), a note per table row deleted or added by
+    someone else (``row_notes``: (table, row index) -> note), and the related measures stored now
+    (``related_ids``), which the form is moved to."""
+
+    entries: list[HistoryEntry] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    row_notes: dict[tuple[str, int], str] = field(default_factory=dict)
+    related_ids: list[int] = field(default_factory=list)
+
+
+def measure_conflict(
+    *,
+    measure: Measure,
+    version: int | None,
+    related_seen: set[int] | None,
+    deleted: Mapping[str, list[tuple[int | None, int]]] | None = None,
+    added: Mapping[str, list[tuple[int, int]]] | None = None,
+    image_dropped: bool = False,
+) -> MeasureConflict:
+    """The conflict box of the measure editor, in German.
+
+    ``version`` is the version the user loaded (None: unknown, no entries); ``related_seen`` the related
+    measures the page showed (None: not compared). ``deleted`` names, per editor table (keys of
+    ``EDITOR_TABLES``), the rows the page held whose stored row is gone, as (old id, index of the row
+    in the page's table), ``added`` the rows others added, as (id, index). ``image_dropped``: the user
+    had chosen an image, which the returned page cannot keep.
+
+    Queries, however many rows: those of ``measure_changes_since`` (only with a ``version``), the related
+    measures (1) and, only if they differ from ``related_seen``, their codes (1).
+    """
+    entries = measure_changes_since(measure=measure, version=version) if version else []
+    conflict = MeasureConflict(entries=entries)
+    related_now = measure_related(measure=measure)
+    conflict.related_ids = [pk for pk, _code in related_now]
+    if related_seen is not None and related_seen != set(conflict.related_ids):
+        codes = measure_codes(concept=measure.concept, ids=related_seen)
+        conflict.notes.append(
+            _(
+                "Die verwandten Maßnahmen wurden inzwischen geändert (auch das Speichern einer "
+                "anderen Maßnahme ändert sie): vorher %(old)s, jetzt gespeichert %(new)s. Ihre "
+                "Auswahl steht unverändert im Formular."
+            )
+            % {
+                "old": ", ".join(sorted(codes.get(pk, f"#{pk}") for pk in related_seen)) or "–",
+                "new": ", ".join(code for _pk, code in related_now) or "–",
+            }
+        )
+    by_object = {(entry.object_model, entry.object_id, entry.kind): entry for entry in reversed(entries)}
+    for table, rows in (deleted or {}).items():
+        for old_id, index in rows:
+            entry = by_object.get((EDITOR_TABLES[table], old_id, "-"))
+            if entry:
+                note = _(
+                    "%(row)s wurde inzwischen von %(user)s gelöscht (%(when)s). Ihre Eingabe steht hier "
+                    "als neue Zeile; beim Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
+                ) % {"row": entry.object_label, "user": entry.user, "when": _when(entry)}
+            else:
+                note = _(
+                    "Diese Zeile gibt es inzwischen nicht mehr. Ihre Eingabe steht hier als neue Zeile; beim "
+                    "Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
+                )
+                conflict.notes.append(note)
+            conflict.row_notes[table, index] = note
+    for table, rows in (added or {}).items():
+        for pk, index in rows:
+            entry = by_object.get((EDITOR_TABLES[table], pk, "+"))
+            if entry:
+                note = _(
+                    "Diese Zeile hat %(user)s inzwischen hinzugefügt (%(when)s). Sie bleibt beim Speichern "
+                    "erhalten, wenn Sie sie nicht entfernen."
+                ) % {"user": entry.user, "when": _when(entry)}
+            else:
+                note = _(
+                    "Diese Zeile wurde inzwischen hinzugefügt. Sie bleibt beim Speichern erhalten, wenn Sie "
+                    "sie nicht entfernen."
+                )
+            conflict.row_notes[table, index] = note
+    if image_dropped:
+        conflict.notes.append(
+            _(
+                "Das ausgewählte Bild wurde nicht gespeichert; bitte wählen Sie es vor dem Speichern erneut aus."
+            )
+        )
+    return conflict
+
+
+def _when(entry: HistoryEntry) -> str:
+    return date_format(timezone.localtime(entry.date), "d.m.Y H:i")
 
 
 def _measure_history(measure: Measure) -> tuple[list[HistoryEntry], list]:

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from measures.images import image_delete, image_planned_name, image_write
 from measures.models import Measure
-from measures.services import IndicatorData, indicators_sync
+from measures.services import IndicatorData, indicators_sync, measure_period_errors, measure_scope_errors
 from projects.formatting import format_percent
-from projects.locking import EditConflict, claim_version
+from projects.history import set_history_user
+from projects.locking import MISSING_VERSION, EditConflict, claim_version
 from projects.models import Concept
 
 from . import kuf
@@ -95,11 +96,6 @@ def financing_errors(*, modules: list[ModuleData]) -> list[str]:
     return errors
 
 
-def _set_user(instance, user) -> None:
-    # django-simple-history records this user on the next save or delete.
-    instance._history_user = user if user is not None and user.is_authenticated else None
-
-
 def _changed(instance, values: dict) -> bool:
     return any(getattr(instance, name) != value for name, value in values.items())
 
@@ -137,14 +133,7 @@ def measure_save(
       deleted after the commit.
     """
     if measure is not None and expected_version is None:
-        raise ValidationError(
-            {
-                "version": _(
-                    "Dem Formular fehlt die Versionsangabe, deshalb lässt sich nicht prüfen, ob jemand "
-                    "anderes die Maßnahme inzwischen gespeichert hat. Bitte laden Sie die Seite neu."
-                )
-            }
-        )
+        raise ValidationError({"version": MISSING_VERSION})
     image = profile.get("image")
     old_image = measure.image.name if measure is not None and measure.image else ""
     written = ""
@@ -156,6 +145,15 @@ def measure_save(
                 if related_seen is not None:
                     _check_related(measure, related_seen)
                 claim_version(measure, expected_version=expected_version)
+            stored = measure if measure.pk else None
+            period = measure_period_errors(
+                concept=concept,
+                start_year=profile.get("start_year", measure.start_year),
+                end_year=profile.get("end_year", measure.end_year),
+                stored=stored,
+            )
+            if period:
+                raise ValidationError(period)
             for name in PROFILE_FIELDS:
                 if name in profile:
                     setattr(measure, name, profile[name])
@@ -166,7 +164,7 @@ def measure_save(
                 planned = image_planned_name(measure=measure, content=image)
                 measure.image = planned  # only the name for now: nothing is written before validation
             measure.full_clean()
-            _set_user(measure, user)
+            set_history_user(measure, user)
             measure.save()
             _save_relations(measure, concept=concept, profile=profile)
             _sync_cost_lines(measure, cost_lines, user)
@@ -195,17 +193,11 @@ def _check_related(measure: Measure, seen: set[int]) -> None:
 
 
 def _save_relations(measure: Measure, *, concept: Concept, profile: dict) -> None:
-    checks = {
-        "goals": lambda goal: goal.action_field.concept_id == concept.pk,
-        "quarters": lambda quarter: quarter.concept_id == concept.pk,
-        "related": lambda other: other.concept_id == concept.pk and other.pk != measure.pk,
-    }
-    for name, belongs in checks.items():
-        if name not in profile:
-            continue
-        objects = list(profile[name])
-        if not all(belongs(obj) for obj in objects):
-            raise ValidationError({name: _("Auswahl aus einem anderen Konzept ist nicht zulässig.")})
+    chosen = {name: list(profile[name]) for name in ("goals", "quarters", "related") if name in profile}
+    errors = measure_scope_errors(concept=concept, measure=measure, **chosen)
+    if errors:
+        raise ValidationError(errors)
+    for name, objects in chosen.items():
         getattr(measure, name).set(objects)
 
 
@@ -236,11 +228,11 @@ def _sync_cost_lines(measure: Measure, rows: list[CostLineData], user) -> None:
         for name, value in values.items():
             setattr(line, name, value)
         line.full_clean()
-        _set_user(line, user)
+        set_history_user(line, user)
         line.save()
     for pk, line in existing.items():
         if pk not in keep:
-            _set_user(line, user)
+            set_history_user(line, user)
             line.delete()
 
 
@@ -275,15 +267,15 @@ def _sync_modules(measure: Measure, rows: list[ModuleData], user) -> None:
             for name, value in values.items():
                 setattr(module, name, value)
             module.full_clean()
-            _set_user(module, user)
+            set_history_user(module, user)
             module.save()
         _sync_years(module, row.years, user)
     for pk, module in existing.items():
         if pk not in keep:
             for entry in module.years.all():
-                _set_user(entry, user)
+                set_history_user(entry, user)
                 entry.delete()
-            _set_user(module, user)
+            set_history_user(module, user)
             module.delete()
 
 
@@ -295,10 +287,10 @@ def _sync_years(module: FinancingModule, years: dict[int, Decimal], user) -> Non
             continue
         entry.amount = amount
         entry.full_clean()
-        _set_user(entry, user)
+        set_history_user(entry, user)
         entry.save()
     for entry in existing.values():
-        _set_user(entry, user)
+        set_history_user(entry, user)
         entry.delete()
 
 
@@ -308,18 +300,18 @@ def measure_delete(*, measure: Measure, user) -> None:
     image = measure.image.name if measure.image else ""
     with transaction.atomic():
         for indicator in measure.indicators.all():
-            _set_user(indicator, user)
+            set_history_user(indicator, user)
             indicator.delete()
         for module in measure.financing_modules.prefetch_related("years"):
             for entry in module.years.all():
-                _set_user(entry, user)
+                set_history_user(entry, user)
                 entry.delete()
-            _set_user(module, user)
+            set_history_user(module, user)
             module.delete()
         for line in measure.cost_lines.all():
-            _set_user(line, user)
+            set_history_user(line, user)
             line.delete()
-        _set_user(measure, user)
+        set_history_user(measure, user)
         measure.delete()
         if image:
             transaction.on_commit(lambda: image_delete(name=image))

@@ -56,17 +56,6 @@ def _version_label(version: KufVersion) -> str:
 ALL_AMOUNTS = "alle"
 
 
-def money_labels() -> dict[str, str]:
-    """German names of the compared money columns (``diff.MONEY_FIELDS``), in display order."""
-    return {
-        "gross": _("Gesamtkosten"),
-        "eligible": _("Zuwendungsfähige Kosten"),
-        "grant": _("Zuwendungen"),
-        "municipal_share": _("Eigenanteil"),
-        "third_party": _("Mittel Dritter"),
-    }
-
-
 class KufCompareForm(forms.Form):
     """Which two states to compare (a version's pk or ``CURRENT`` on each side) and which amounts the
     tables show (``betrag``: all five, or one of ``diff.MONEY_FIELDS``)."""
@@ -84,7 +73,7 @@ class KufCompareForm(forms.Form):
         choices = [(CURRENT, _("Aktueller Stand")), *((str(v.pk), _version_label(v)) for v in versions)]
         for name in ("alt", "neu"):
             self.fields[name].choices = choices
-        self.fields["betrag"].choices = [(ALL_AMOUNTS, _("Alle Beträge")), *money_labels().items()]
+        self.fields["betrag"].choices = [(ALL_AMOUNTS, _("Alle Beträge")), *diff.money_labels().items()]
 
     def amounts(self) -> tuple[str, ...]:
         """The money columns to show, from the valid form."""
@@ -272,18 +261,6 @@ def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], amounts: tuple
     )
 
 
-def _is_empty(money: diff.MoneyDiff) -> bool:
-    """No money on either side."""
-    return not any(getattr(money, name).old or getattr(money, name).new for name in diff.MONEY_FIELDS)
-
-
-def _sum_of(items: list[diff.MeasureDiff]) -> diff.MoneyDiff:
-    """The money of several measures together, in both states."""
-    old = kuf.Amounts.sum(item.old.total for item in items if item.old)
-    new = kuf.Amounts.sum(item.new.total for item in items if item.new)
-    return diff.MoneyDiff.between(old, new)
-
-
 def present_diff(result: diff.KufDiff, *, amounts: tuple[str, ...] = diff.MONEY_FIELDS) -> dict:
     """The comparison as formatted rows for the template, showing the money columns ``amounts``
     (a subset of ``diff.MONEY_FIELDS``). No queries.
@@ -293,7 +270,7 @@ def present_diff(result: diff.KufDiff, *, amounts: tuple[str, ...] = diff.MONEY_
     total, whatever ``amounts`` says.
     """
     labels = diff.profile_labels()
-    names = money_labels()
+    names = diff.money_labels()
     field_years = []
     for group in result.action_fields:
         label = f"{group.label.key} {group.label.title}"
@@ -303,20 +280,19 @@ def present_diff(result: diff.KufDiff, *, amounts: tuple[str, ...] = diff.MONEY_
                 rows=[
                     _money_row(str(year), money, amounts)
                     for year, money in group.years.items()
-                    if not _is_empty(money)
+                    if not money.is_empty
                 ],
                 subtotal=_money_row(_("Summe %(field)s") % {"field": group.label.key}, group.total, amounts),
             )
         )
-    added, removed = result.added, result.removed
     return {
         "amount_labels": [names[name] for name in amounts],
         "columns": 1 + 3 * len(amounts),  # label, then old, new and difference of each amount
         "side_columns": 1 + len(amounts),  # label, then one state's value of each amount
-        "added": [_measure_view(item, labels, amounts) for item in added],
-        "added_total": _money_row(_("Summe der neuen Maßnahmen"), _sum_of(added), amounts),
-        "removed": [_measure_view(item, labels, amounts) for item in removed],
-        "removed_total": _money_row(_("Summe der entfallenen Maßnahmen"), _sum_of(removed), amounts),
+        "added": [_measure_view(item, labels, amounts) for item in result.added],
+        "added_total": _money_row(_("Summe der neuen Maßnahmen"), result.added_total, amounts),
+        "removed": [_measure_view(item, labels, amounts) for item in result.removed],
+        "removed_total": _money_row(_("Summe der entfallenen Maßnahmen"), result.removed_total, amounts),
         "changed": [_measure_view(item, labels, amounts) for item in result.changed],
         "unchanged_count": result.counts[diff.UNCHANGED],
         "action_fields": [

@@ -5,7 +5,7 @@ Measures live in ``measures``; these views sit in ``funding`` because the editor
 financing, which only ``funding`` may know. Every view gets its objects through an access helper.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,8 +13,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -23,7 +21,6 @@ from measures.access import measure_for_user
 from measures.forms import IndicatorFormSet, Indicators, MeasureForm
 from measures.models import Measure
 from projects.access import EDIT, INTERNAL, concept_for_user
-from projects.history import HistoryEntry
 from projects.locking import EditConflict
 
 from . import selectors, services
@@ -39,8 +36,6 @@ from .forms import (
 )
 
 ROW_ACTIONS = {"add_cost": "costs", "add_module": "modules", "add_indicator": "indicators"}
-# The growable tables of the editor: form prefix -> model name in the history.
-TABLES = {"costs": "costline", "modules": "financingmodule", "indicators": "indicator"}
 
 
 @dataclass
@@ -58,15 +53,6 @@ class EditorForms:
 
     def is_valid(self) -> bool:
         return all([self.profile.is_valid(), *(formset.is_valid() for formset in self.tables.values())])
-
-
-@dataclass
-class Conflict:
-    """What the conflict box shows: the saves since the user's version, and notes on what the history
-    cannot tell (rows gone, related measures changed through another measure)."""
-
-    entries: list[HistoryEntry] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 class MeasureListView(LoginRequiredMixin, TemplateView):
@@ -109,45 +95,56 @@ class MeasureEditorView(LoginRequiredMixin, View):
             return measure_for_user(self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"])
         return concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=EDIT), None
 
-    def build(self, concept, measure, data=None, files=None) -> EditorForms:
+    def build(self, concept, measure, data=None, files=None, *, programmes=None) -> EditorForms:
         instance = measure or Measure(concept=concept)
-        programmes = programmes_for_editor()
         profile = MeasureForm(data, files, instance=instance, concept=concept)
-        costs = CostLines(
-            data,
-            instance=instance,
-            prefix="costs",
-            queryset=instance.cost_lines.order_by("year", "section", "pk") if measure else None,
-            form_kwargs={"concept": concept},
+        return EditorForms(
+            profile=profile, **self.build_tables(concept, measure, data, programmes=programmes)
         )
-        modules = FinancingModules(
-            data,
-            instance=instance,
-            prefix="modules",
-            queryset=instance.financing_modules.select_related("programme")
-            .prefetch_related("years")
-            .order_by("order", "pk")
-            if measure
-            else None,
-            form_kwargs={"concept": concept, "programmes": programmes},
-        )
-        indicators = Indicators(
-            data,
-            instance=instance,
-            prefix="indicators",
-            queryset=instance.indicators.order_by("pk") if measure else None,
-        )
-        if measure is None and data is None:
-            costs.extra = 2
-            modules.extra = 1
-            indicators.extra = 1
-        return EditorForms(profile=profile, costs=costs, modules=modules, indicators=indicators)
 
-    def preview(self, concept, forms: EditorForms, measure):
-        profile, costs, modules = forms.profile, forms.costs, forms.modules
-        if profile.is_bound:
-            municipality_id = profile.data.get("municipality") or None
-            start = profile.data.get("start_year")
+    def build_tables(self, concept, measure, data=None, *, programmes=None) -> dict:
+        """The three growable tables, bound to ``data`` or showing the stored rows. Queries, however
+        many rows: the cost lines (1), the modules with their programmes (1) and year amounts (1), the
+        indicators (1), and the programmes to choose from (1, unless ``programmes`` are given)."""
+        instance = measure or Measure(concept=concept)
+        if programmes is None:
+            programmes = programmes_for_editor()
+        tables = {
+            "costs": CostLines(
+                data,
+                instance=instance,
+                prefix="costs",
+                queryset=instance.cost_lines.order_by("year", "section", "pk") if measure else None,
+                form_kwargs={"concept": concept},
+            ),
+            "modules": FinancingModules(
+                data,
+                instance=instance,
+                prefix="modules",
+                queryset=instance.financing_modules.select_related("programme")
+                .prefetch_related("years")
+                .order_by("order", "pk")
+                if measure
+                else None,
+                form_kwargs={"concept": concept, "programmes": programmes},
+            ),
+            "indicators": Indicators(
+                data,
+                instance=instance,
+                prefix="indicators",
+                queryset=instance.indicators.order_by("pk") if measure else None,
+            ),
+        }
+        if measure is None and data is None:
+            tables["costs"].extra, tables["modules"].extra, tables["indicators"].extra = 2, 1, 1
+        return tables
+
+    def totals(self, concept, measure, costs, modules, data=None):
+        """The KuF row of the editor's input (``data``, the tables bound to it) or, without ``data``, of
+        the stored rows. One query (the municipality's rates)."""
+        if data is not None:
+            municipality_id = data.get("municipality") or None
+            start = data.get("start_year")
             cost_rows, module_rows = costs.rows(), modules.rows()
         else:
             municipality_id = measure.municipality_id if measure else None
@@ -182,7 +179,13 @@ class MeasureEditorView(LoginRequiredMixin, View):
             "costs": forms.costs,
             "modules": forms.modules,
             "indicators": forms.indicators,
-            "row": self.preview(concept, forms, measure),
+            "row": self.totals(
+                concept,
+                measure,
+                forms.costs,
+                forms.modules,
+                forms.profile.data if forms.profile.is_bound else None,
+            ),
             "section": "measures",
             **extra,
         }
@@ -200,16 +203,19 @@ class MeasureEditorView(LoginRequiredMixin, View):
         if action in ROW_ACTIONS:
             prefix = ROW_ACTIONS[action]
             data[f"{prefix}-TOTAL_FORMS"] = str((_int(data.get(f"{prefix}-TOTAL_FORMS")) or 0) + 1)
-        if action == "save" and stale and _int(data.get("version")) is not None:
-            # A row the page holds is gone: show it as a conflict before anything is saved.
-            return self.render_conflict(concept, data, request.FILES, stale=stale)
         forms = self.build(concept, measure, data, request.FILES)
         if action != "save":
             if stale:
-                base = _int(data.get("version"))
-                entries = selectors.measure_changes_since(measure=measure, version=base) if base else []
-                _label_rows(forms, stale=stale, added={}, entries=entries)
+                conflict = selectors.measure_conflict(
+                    measure=measure, version=forms.profile.loaded_version(), related_seen=None, deleted=stale
+                )
+                _put_row_notes(forms, conflict)
             return self.render_page(concept, measure, forms, focus_new=ROW_ACTIONS.get(action))
+        version = forms.profile.loaded_version()
+        if version is not None and (stale or version != measure.version):
+            # Someone saved since the page was loaded, or deleted a row it holds: the service would
+            # refuse the save, so the conflict is shown before the tables are validated.
+            return self.render_conflict(concept, measure, forms, stale=stale)
         valid = forms.is_valid()
         errors = []
         if valid:
@@ -225,12 +231,14 @@ class MeasureEditorView(LoginRequiredMixin, View):
                     cost_lines=forms.costs.rows(),
                     modules=forms.modules.rows(),
                     indicators=forms.indicators.rows(),
-                    expected_version=profile.cleaned_data.get("version") if measure else None,
+                    expected_version=version,
                     related_seen=profile.related_seen_ids(),
                     user=request.user,
                 )
             except EditConflict:
-                return self.render_conflict(concept, data, request.FILES, stale={})
+                # Someone saved in the meantime, or changed the related measures through another measure.
+                concept, current = self.objects()
+                return self.render_conflict(concept, current, forms, stale={})
             except ValidationError as error:
                 errors = _attach(error, forms.profile)
                 if measure is not None:
@@ -244,53 +252,42 @@ class MeasureEditorView(LoginRequiredMixin, View):
                 return HttpResponseRedirect(reverse("funding:measure_edit", args=[concept.slug, saved.pk]))
         return self.render_page(concept, measure, forms, extra_errors=errors)
 
-    def render_conflict(self, concept, data, files, *, stale: dict[str, list[tuple[int | None, int]]]):
+    def render_conflict(
+        self, concept, current, posted: EditorForms, *, stale: dict[str, list[tuple[int | None, int]]]
+    ):
         """The page after a conflict (409): the changes since the user's version, the user's input with
         the cells that differ from the stored values marked, and the form moved to the current version,
-        so that saving again applies the input deliberately."""
-        concept, current = self.objects()
-        base = _int(data.get("version"))
-        entries = selectors.measure_changes_since(measure=current, version=base) if base else []
-        notes = []
-        related_now = selectors.measure_related(measure=current)
-        now_ids = {pk for pk, _code in related_now}
-        if "related_seen" in data:
-            seen = {int(part) for part in (data.get("related_seen") or "").split(",") if part.isdigit()}
-            if seen != now_ids:
-                codes = selectors.measure_codes(concept=concept, ids=seen | now_ids)
-                notes.append(
-                    _(
-                        "Die verwandten Maßnahmen wurden inzwischen geändert (auch das Speichern einer "
-                        "anderen Maßnahme ändert sie): vorher %(old)s, jetzt gespeichert %(new)s. Ihre "
-                        "Auswahl steht unverändert im Formular."
-                    )
-                    % {
-                        "old": ", ".join(sorted(codes.get(pk, f"#{pk}") for pk in seen)) or "–",
-                        "new": ", ".join(code for _pk, code in related_now) or "–",
-                    }
-                )
-        data["version"] = str(current.version)
-        data["related_seen"] = ",".join(str(pk) for pk in sorted(now_ids))
+        so that saving again applies the input deliberately. ``posted`` are the forms of the request,
+        ``current`` the measure as stored now.
+
+        Queries, however many rows: the stored tables (4, see ``build_tables``), the conflict
+        (``selectors.measure_conflict``), and the page (``build`` bound to the rewritten input,
+        validated once, and its totals)."""
+        data = posted.profile.data
+        programmes = posted.modules.form_kwargs["programmes"]
         # Rows others added meanwhile go into the tables, so saving again does not delete them unseen.
-        stored = self.build(concept, current)
+        stored = self.build_tables(concept, current, programmes=programmes)
         added = {}
-        for prefix, formset in stored.tables.items():
-            posted = posted_row_ids(data, prefix=prefix)
-            new_rows = [form for form in formset.forms if form.instance.pk not in posted]
-            added[prefix] = insert_stored_rows(data, prefix=prefix, forms_to_add=new_rows)
-        forms = self.build(concept, current, data, files)
+        for prefix, formset in stored.items():
+            posted_ids = posted_row_ids(data, prefix=prefix)
+            new_rows = [form for form in formset.forms if form.instance.pk not in posted_ids]
+            indexes = insert_stored_rows(data, prefix=prefix, forms_to_add=new_rows)
+            added[prefix] = [(form.instance.pk, index) for form, index in zip(new_rows, indexes, strict=True)]
+        conflict = selectors.measure_conflict(
+            measure=current,
+            version=posted.profile.loaded_version(),
+            related_seen=posted.profile.related_seen_ids(),
+            deleted=stale,
+            added=added,
+            image_dropped=bool(posted.profile.files.get("image")),
+        )
+        data["version"] = str(current.version)
+        data["related_seen"] = ",".join(str(pk) for pk in sorted(conflict.related_ids))
+        forms = self.build(concept, current, data, posted.profile.files, programmes=programmes)
         for formset in forms.tables.values():
             formset.mark_saved()
-        notes += _label_rows(forms, stale=stale, added=added, entries=entries)
-        if files.get("image"):
-            notes.append(
-                _(
-                    "Das ausgewählte Bild wurde nicht gespeichert; bitte wählen Sie es vor dem Speichern erneut aus."
-                )
-            )
-        return self.render_page(
-            concept, current, forms, status=409, conflict=Conflict(entries=entries, notes=notes)
-        )
+        _put_row_notes(forms, conflict)
+        return self.render_page(concept, current, forms, status=409, conflict=conflict)
 
 
 def _int(value) -> int | None:
@@ -304,54 +301,17 @@ def _detach_stale_rows(measure, data) -> dict[str, list[tuple[int | None, int]]]
     """Rows of the posted tables whose stored row was deleted meanwhile, turned into new rows."""
     current = selectors.measure_row_ids(measure=measure)
     stale = {}
-    for prefix in TABLES:
+    for prefix in selectors.EDITOR_TABLES:
         moved = detach_stale_rows(data, prefix=prefix, current_ids=current[prefix])
         if moved:
             stale[prefix] = moved
     return stale
 
 
-def _when(entry: HistoryEntry) -> str:
-    return date_format(timezone.localtime(entry.date), "d.m.Y H:i")
-
-
-def _label_rows(forms: EditorForms, *, stale, added, entries: list[HistoryEntry]) -> list[str]:
-    """Put a note on every row deleted or added by someone else; return the notes for the conflict box
-    on rows whose deletion the history does not show."""
-    by_object = {(entry.object_model, entry.object_id, entry.kind): entry for entry in reversed(entries)}
-    notes = []
-    for prefix, moved in stale.items():
-        formset = forms.tables[prefix]
-        for old_id, index in moved:
-            form = formset.forms[index]
-            entry = by_object.get((TABLES[prefix], old_id, "-"))
-            if entry:
-                form.conflict_note = _(
-                    "%(row)s wurde inzwischen von %(user)s gelöscht (%(when)s). Ihre Eingabe steht hier "
-                    "als neue Zeile; beim Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
-                ) % {"row": entry.object_label, "user": entry.user, "when": _when(entry)}
-            else:
-                form.conflict_note = _(
-                    "Diese Zeile gibt es inzwischen nicht mehr. Ihre Eingabe steht hier als neue Zeile; beim "
-                    "Speichern wird sie wieder angelegt, sonst entfernen Sie sie."
-                )
-                notes.append(form.conflict_note)
-    for prefix, indexes in added.items():
-        formset = forms.tables[prefix]
-        for index in indexes:
-            form = formset.forms[index]
-            entry = by_object.get((TABLES[prefix], form.instance.pk, "+"))
-            if entry:
-                form.conflict_note = _(
-                    "Diese Zeile hat %(user)s inzwischen hinzugefügt (%(when)s). Sie bleibt beim Speichern "
-                    "erhalten, wenn Sie sie nicht entfernen."
-                ) % {"user": entry.user, "when": _when(entry)}
-            else:
-                form.conflict_note = _(
-                    "Diese Zeile wurde inzwischen hinzugefügt. Sie bleibt beim Speichern erhalten, wenn Sie "
-                    "sie nicht entfernen."
-                )
-    return notes
+def _put_row_notes(forms: EditorForms, conflict: selectors.MeasureConflict) -> None:
+    """Show the conflict's note on each row deleted or added by someone else."""
+    for (prefix, index), note in conflict.row_notes.items():
+        forms.tables[prefix].forms[index].conflict_note = note
 
 
 def announce_review_resets(request, concept, municipality_ids: set[int]) -> None:
@@ -376,7 +336,7 @@ def _fill(form) -> bool:
     instance = form.instance
     form.cleaned_data = {name: getattr(instance, name, None) for name in form.fields}
     if "kind" in form.fields:
-        form.cleaned_data["years"] = {entry.year: entry.amount for entry in instance.years.all()}
+        form.cleaned_data["years"] = form.stored_years
         form.cleaned_data["programme"] = instance.programme
     return True
 
@@ -408,10 +368,8 @@ class MeasurePreviewView(MeasureEditorView):
         data = request.POST.copy()
         if measure is not None:
             _detach_stale_rows(measure, data)  # a row deleted meanwhile still counts in the totals
-        forms = self.build(concept, measure, data, None)
-        forms.costs.is_valid()
-        forms.modules.is_valid()
-        row = self.preview(concept, forms, measure)
+        tables = self.build_tables(concept, measure, data)
+        row = self.totals(concept, measure, tables["costs"], tables["modules"], data)
         return render(request, self.template_name, {"row": row, "concept": concept})
 
 

@@ -7,13 +7,12 @@ pickers use raw-id widgets, not autocomplete.
 
 Saves follow the editor's rules: the version moves on (``projects.admin.VersionedAdminMixin``), an
 uploaded image is re-encoded like in the editor (``measures.images.image_sanitize``: type and size
-checked, metadata removed, downscaled), and goals, quarters and related measures must belong to the
-measure's concept (the message of ``funding.services.measure_save``).
+checked, metadata removed, downscaled), and the profile rules of ``measures.services`` apply as in the
+editor and the import: a new or changed period lies within the concept's programme years; goals,
+quarters and related measures belong to the measure's concept.
 """
 
 from django.contrib import admin
-from django.db.models import QuerySet
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.admin import ParentVersionMixin, VersionedAdminMixin, VersionedModelForm
@@ -21,10 +20,11 @@ from projects.admin import ParentVersionMixin, VersionedAdminMixin, VersionedMod
 from .forms import MeasureImageInput
 from .images import image_sanitize
 from .models import Indicator, Measure
+from .services import measure_period_errors, measure_scope_errors
 
 
 class MeasureAdminForm(VersionedModelForm):
-    """The admin's measure form: the editor's image handling and the service's concept rule."""
+    """The admin's measure form: the editor's image handling and the profile rules of the services."""
 
     class Meta:
         model = Measure
@@ -48,22 +48,21 @@ class MeasureAdminForm(VersionedModelForm):
         concept = cleaned.get("concept")
         if concept is None:
             return cleaned
-        foreign: dict[str, QuerySet] = {
-            "goals": cleaned.get("goals"),
-            "quarters": cleaned.get("quarters"),
-            "related": cleaned.get("related"),
-        }
-        for name, chosen in foreign.items():
-            if chosen is None:
-                continue
-            outside = chosen.exclude(
-                **({"action_field__concept": concept} if name == "goals" else {"concept": concept})
-            )
-            if outside.exists() or (
-                name == "related" and self.instance.pk and chosen.filter(pk=self.instance.pk).exists()
-            ):
-                # The same message as ``funding.services.measure_save`` (one translation).
-                self.add_error(name, gettext("Auswahl aus einem anderen Konzept ist nicht zulässig."))
+        stored = self.instance if self.instance.pk else None
+        errors = measure_period_errors(
+            concept=concept,
+            start_year=cleaned.get("start_year"),
+            end_year=cleaned.get("end_year"),
+            stored=stored,
+        ) | measure_scope_errors(
+            concept=concept,
+            measure=stored,
+            goals=cleaned.get("goals"),
+            quarters=cleaned.get("quarters"),
+            related=cleaned.get("related"),
+        )
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
         return cleaned
 
 

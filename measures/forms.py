@@ -1,15 +1,19 @@
 """The profile part of the measure editor (Projektsteckbrief), its indicators, and the growable-table
 formset base that the money tables in ``funding.forms`` share."""
 
-from decimal import Decimal
+from collections.abc import Mapping
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from projects.fields import german_decimal_formfield
-from projects.formatting import format_number
+from projects.forms import version_field
+from projects.history import display_value
 from projects.models import Concept, Goal
 from projects.validators import validate_geojson
 
@@ -50,22 +54,18 @@ class MeasureImageInput(forms.ClearableFileInput):
         return value
 
 
-class MeasureForm(forms.ModelForm):
-    """All profile fields; choices limited to the concept. The image is re-encoded on upload."""
+RELOAD = _("Die Seite ist unvollständig geladen. Bitte laden Sie sie neu.")
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        error_messages={
-            "required": _(
-                "Dem Formular fehlt die Versionsangabe, deshalb lässt sich nicht prüfen, ob jemand anderes "
-                "die Maßnahme inzwischen gespeichert hat. Bitte laden Sie die Seite neu."
-            ),
-            "invalid": _("Die Versionsangabe des Formulars ist ungültig. Bitte laden Sie die Seite neu."),
-        },
-    )
-    # The related measures as the page showed them: the relation is symmetrical, so another measure's
-    # save can change it without touching this measure's version (see ``related_seen_ids``).
+
+class MeasureForm(forms.ModelForm):
+    """All profile fields; choices limited to the concept. The image is re-encoded on upload.
+
+    Editing a stored measure also carries the hidden ``version`` the page was loaded with
+    (``projects.forms.version_field``) and ``related_seen``: the related measures as the page showed
+    them, since the relation is symmetrical and another measure's save changes it without touching this
+    measure's version (see ``related_seen_ids``).
+    """
+
     related_seen = forms.CharField(widget=forms.HiddenInput, required=False)
     location = GeoJSONField(
         label=_("Lage (GeoJSON)"),
@@ -133,13 +133,15 @@ class MeasureForm(forms.ModelForm):
         if self.instance.pk:
             related = related.exclude(pk=self.instance.pk)
         self.fields["related"].queryset = related
-        self.fields["version"].initial = self.instance.version
         self.fields["image"].widget.image_url = self.instance.image_url if self.instance.pk else ""
-        self.fields["version"].required = bool(self.instance.pk)  # an edit without it skips the check
-        if self.instance.pk and not self.is_bound:
-            self.fields["related_seen"].initial = ",".join(
-                str(pk) for pk in sorted(self.instance.related.values_list("pk", flat=True))
-            )
+        if self.instance.pk:
+            self.fields["version"] = version_field()
+            self.fields["version"].initial = self.instance.version
+            if not self.is_bound:
+                # The ModelForm's initial values hold the related measures already (no second query).
+                self.fields["related_seen"].initial = ",".join(
+                    str(pk) for pk in sorted(other.pk for other in self.initial.get("related", []))
+                )
         for name in ("start_year", "end_year", "cost_base_year"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
 
@@ -160,26 +162,38 @@ class MeasureForm(forms.ModelForm):
             return image_sanitize(image)
         return image
 
+    def clean_related_seen(self) -> set[int] | None:
+        return self._related_seen(self.cleaned_data["related_seen"])
+
+    def _related_seen(self, raw: str) -> set[int] | None:
+        """The comma-separated ids of the related measures the page was loaded with: measures of this
+        concept other than this one, or ones deleted since (the conflict then shows the change). None
+        for a new measure or a form that did not send them; anything else was not written by the page
+        (``ValidationError``). One query; a second only for ids of measures deleted since."""
+        if not self.instance.pk or "related_seen" not in self.data:
+            return None
+        raw = raw.strip()
+        parts = [part.strip() for part in raw.split(",")] if raw else []
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValidationError(RELOAD, code="invalid")
+        ids = {int(part) for part in parts}
+        if self.instance.pk in ids:
+            raise ValidationError(RELOAD, code="invalid")
+        unknown = ids - set(self.concept.measures.filter(pk__in=ids).values_list("pk", flat=True))
+        if unknown:
+            deleted = Measure.history.filter(id__in=unknown, concept_id=self.concept.pk)
+            unknown -= set(deleted.values_list("id", flat=True))
+        if unknown:
+            raise ValidationError(RELOAD, code="invalid")
+        return ids
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and start > end:
             self.add_error("end_year", _("Das Ende darf nicht vor dem Beginn liegen."))
-        # As the import: a new or changed period must lie within the concept's programme years; a stored
-        # one is accepted as it is.
-        for name, year in (("start_year", start), ("end_year", end)):
-            stored = getattr(self.instance, name) if self.instance.pk else None
-            if year and year != stored and not self.concept.year_from <= year <= self.concept.year_to:
-                self.add_error(
-                    name,
-                    _("%(column)s %(year)s liegt außerhalb der Programmjahre des Konzepts (%(a)s–%(b)s).")
-                    % {
-                        "column": self.fields[name].label,
-                        "year": year,
-                        "a": self.concept.year_from,
-                        "b": self.concept.year_to,
-                    },
-                )
+        # The period within the concept's programme years is checked by ``funding.services.measure_save``
+        # (``measures.services.measure_period_errors``, the rule of the admin and the import too).
         if (
             cleaned.get("image") or (self.instance.image and cleaned.get("image") is not False)
         ) and not cleaned.get("image_alt"):
@@ -191,13 +205,28 @@ class MeasureForm(forms.ModelForm):
         # not be touched before that, so the ModelForm's own construct-and-validate step is skipped here.
         pass
 
-    def related_seen_ids(self) -> set[int] | None:
-        """The ids of the related measures the page was loaded with; None for a new measure or a form
-        that did not send them."""
-        if not self.instance.pk or not self.is_bound or "related_seen" not in self.data:
+    def loaded_version(self) -> int | None:
+        """The version of the stored measure the page was loaded with; None for a new measure or if the
+        form did not send a valid one (its validation then says so). Validates nothing else."""
+        if "version" not in self.fields or not self.is_bound:
             return None
-        raw = self.data.get("related_seen") or ""
-        return {int(part) for part in raw.split(",") if part.strip().isdigit()}
+        try:
+            return self.fields["version"].clean(self["version"].data)
+        except ValidationError:
+            return None
+
+    def related_seen_ids(self) -> set[int] | None:
+        """The ids of the related measures the page was loaded with (see ``_related_seen``); None for a
+        new measure or a form that did not send them, or sent them garbled (its validation then says
+        so). Validates nothing else."""
+        if not self.is_bound:
+            return None
+        if hasattr(self, "cleaned_data"):
+            return self.cleaned_data.get("related_seen")
+        try:
+            return self._related_seen(self["related_seen"].data or "")
+        except ValidationError:
+            return None
 
     @property
     def hidden_errors(self) -> list[str]:
@@ -229,15 +258,34 @@ def _blank(value) -> bool:
     return value in (None, "", [], (), False)
 
 
-def display_value(value) -> str:
-    """A stored value of a table cell as the page shows it (German numbers, choice labels, codes)."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, Decimal):
-        return format_number(value, 2)
-    if hasattr(value, "code"):
-        return str(value.code)
-    return str(value)
+class StoredRowField(forms.Field):
+    """The hidden id of a table row: one of the rows the formset loaded, or empty for a new row.
+
+    It replaces Django's ``ModelChoiceField`` for the id, which looks every posted id up with a query of
+    its own (one per row). An id the formset does not hold is refused with Django's message."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, rows: Mapping[int, models.Model], **kwargs):
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, models.Model) else value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.rows[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def has_changed(self, initial, data) -> bool:
+        return str(self.prepare_value(initial) or "") != str(data or "")
 
 
 class RowForm(forms.ModelForm):
@@ -286,6 +334,24 @@ class RowForm(forms.ModelForm):
             self._stored = self.stored_values()
         super().full_clean()
 
+    def _post_clean(self):
+        # The ModelForm's model validation without what would cost a query on every row: Django checks
+        # each CheckConstraint with an SQL query and each foreign key's existence with another. The
+        # constraints are mirrored by the fields' validators and the forms' ``clean``, the foreign keys
+        # are picked from lists loaded once; the service runs the full validation before it saves.
+        exclude = self._get_validation_exclusions()
+        exclude |= {f.name for f in self.instance._meta.concrete_fields if f.many_to_one}
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+        try:
+            self.instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            self._update_errors(error)
+        if self._validate_unique:
+            self.validate_unique()
+
     def stored_values(self) -> dict:
         """The stored values of the compared fields (the instance as loaded from the database)."""
         return {name: getattr(self.instance, name) for name in self.compared_fields}
@@ -303,12 +369,15 @@ class RowForm(forms.ModelForm):
                 self.saved_values[name] = self._display(name, value)
 
     def _display(self, name: str, value) -> str:
-        field = self.fields.get(name)
-        if isinstance(field, forms.ChoiceField) and value is not None and not hasattr(value, "pk"):
-            labels = {str(key): label for key, label in field.choices}
-            if str(value) in labels:
-                return str(labels[str(value)])
-        return display_value(value)
+        """A stored cell as the history shows it (``projects.history.display_value``); a related object
+        (a programme) by its code."""
+        try:
+            model_field = self.instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None  # an input of the form only (a module's year amounts)
+        if isinstance(value, models.Model):
+            return display_value(model_field, value.pk, {value.pk: str(getattr(value, "code", value))})
+        return display_value(model_field, value)
 
 
 def _comparable(value):
@@ -321,6 +390,20 @@ def _comparable(value):
 
 class RowsFormSet(BaseInlineFormSet):
     """A growable table: the kept rows, and the conflict marks of every row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self._pk_field.name
+        form.fields[pk_name] = StoredRowField(
+            rows=self._stored_rows, required=False, initial=form.fields[pk_name].initial
+        )
+
+    @property
+    def _stored_rows(self) -> dict[int, models.Model]:
+        """The stored rows of the table by id, from the formset's one query."""
+        if not hasattr(self, "_rows_by_id"):
+            self._rows_by_id = {row.pk: row for row in self.get_queryset()}
+        return self._rows_by_id
 
     def kept_forms(self):
         """Forms that hold a row to keep: filled, valid and not marked for removal."""

@@ -17,6 +17,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from .fields import german_decimal_formfield
+from .locking import MISSING_VERSION
 from .models import (
     ActionField,
     Concept,
@@ -127,9 +128,7 @@ def version_field() -> forms.IntegerField:
         widget=forms.HiddenInput,
         min_value=1,
         error_messages={
-            "required": _(
-                "Die Seite ist unvollständig geladen (Versionsangabe fehlt). Bitte laden Sie sie neu."
-            ),
+            "required": MISSING_VERSION,
             "invalid": _("Die Versionsangabe der Seite ist ungültig. Bitte laden Sie sie neu."),
             "min_value": _("Die Versionsangabe der Seite ist ungültig. Bitte laden Sie sie neu."),
         },

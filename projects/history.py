@@ -45,6 +45,12 @@ class HistoryEntry:
         return {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}[self.kind]
 
 
+def set_history_user(instance: models.Model, user) -> None:
+    """Name ``user`` in the history record of ``instance``'s next save or delete (django-simple-history);
+    an anonymous or missing user is recorded as none."""
+    instance._history_user = user if user is not None and user.is_authenticated else None
+
+
 def tracked_fields(model: type[models.Model], extra_hidden: Iterable[str] = ()) -> list[models.Field]:
     hidden = HIDDEN_FIELDS | set(extra_hidden)
     return [f for f in model._meta.concrete_fields if f.name not in hidden]
@@ -66,13 +72,15 @@ def related_names(records: Iterable, fields: list[models.Field]) -> dict[str, di
     return names
 
 
-def display_value(f: models.Field, value, names: Mapping[int, str] | None = None) -> str:
-    """A stored value as a person reads it: choice labels, related objects' names, German numbers."""
+def display_value(f: models.Field | None, value, names: Mapping[int, str] | None = None) -> str:
+    """A stored value as a person reads it: choice labels, related objects' names (``value`` is the id,
+    ``names`` maps ids to names), German numbers. ``f`` is None for a value no model field holds (a
+    form's computed input); it is then shown by its type alone."""
     if value is None or value == "":
         return "–"
-    if f.choices:
+    if f is not None and f.choices:
         return str(dict(f.flatchoices).get(value, value))
-    if f.many_to_one:
+    if f is not None and f.many_to_one:
         return (names or {}).get(value, f"#{value}")
     if isinstance(value, bool):
         return _("ja") if value else _("nein")

@@ -10,8 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .history import FieldChange, changes_since
+
+# An edit of a lockable object that does not say which version it was loaded with: the form's hidden
+# field (``projects.forms.version_field``) and the services that require a version say so alike.
+MISSING_VERSION = gettext_lazy(
+    "Die Seite ist unvollständig geladen (Versionsangabe fehlt). Bitte laden Sie sie neu."
+)
 
 
 class EditConflict(Exception):

@@ -1,5 +1,6 @@
-"""Helpers for the Excel tests: a concept with a KuF that exercises the rounding, and LibreOffice to
-recalculate exported workbooks."""
+"""Helpers for the Excel tests: a concept with a KuF that exercises the rounding, the editor's measure
+list as a workbook to edit and upload, a snapshot of what an import may write, text that looks like a
+formula, and LibreOffice to recalculate exported workbooks."""
 
 import io
 import os
@@ -10,10 +11,22 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from funding.models import CostLine, FinancingModule, FinancingYear
+from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from tests import factories as f
 
 CENT = Decimal("0.01")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Text a spreadsheet program would run as a formula, in the measure's text columns.
+FORMULA_TEXTS = {
+    "title": '=HYPERLINK("http://example.org","klick")',
+    "responsible_body": "+49 201 12345",
+    "partners": "@Stadtverwaltung",
+    "description": "-Rückbau der Garagen\nzweite Zeile",
+    "climate_note": "\tEingerückt",
+}
 
 
 def kuf_concept(n_measures: int = 6, *, title_prefix: str = "Maßnahme"):
@@ -139,3 +152,42 @@ def row_with_label(ws, label: str, column: int = 2) -> int:
         if row[0].value == label:
             return row[0].row
     raise AssertionError(f"no row {label!r} in {ws.title}")
+
+
+def measure_list_workbook(concept):
+    """The editor's measure list of ``concept`` (the import's exchange format), opened for editing."""
+    return open_workbook(xlsx.measures_xlsx(selectors.measure_list_report(concept=concept)))
+
+
+def workbook_bytes(workbook) -> bytes:
+    """An openpyxl workbook saved as .xlsx."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_formula_texts(concept) -> Measure:
+    """Give measure M001 of ``concept`` the ``FORMULA_TEXTS``, its 2025 cost line a formula as its note
+    and its third-party module a payer starting with "-"."""
+    measure = Measure.objects.get(concept=concept, code="M001")
+    for name, value in FORMULA_TEXTS.items():
+        setattr(measure, name, value)
+    measure.save()
+    CostLine.objects.filter(measure=measure, year=2025).update(note="=SUMME(A1:A9)")
+    FinancingModule.objects.filter(measure=measure, kind="third_party").update(source="-Stiftung")
+    return measure
+
+
+def db_snapshot(concept) -> tuple:
+    """What an import into ``concept`` may change: measures, cost lines, modules, per-year amounts and
+    the history records of all of them."""
+    measures = Measure.objects.filter(concept=concept)
+    return (
+        sorted(measures.values_list("code", "title", "version", "start_year", "end_year")),
+        sorted(
+            CostLine.objects.filter(measure__concept=concept).values_list("pk", "year", "section", "gross")
+        ),
+        sorted(FinancingModule.objects.filter(measure__concept=concept).values_list("pk", "kind", "rate")),
+        FinancingYear.objects.filter(module__measure__concept=concept).count(),
+        Measure.history.count() + CostLine.history.count() + FinancingModule.history.count(),
+    )

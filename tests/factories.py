@@ -114,14 +114,22 @@ def make_indicator(measure: Measure, **fields) -> Indicator:
     return Indicator.objects.create(measure=measure, **fields)
 
 
-def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
-    """A small PNG image."""
+def png_bytes(size: tuple[int, int] = (40, 30), *, fmt: str = "PNG", exif: dict | None = None) -> bytes:
+    """A one-coloured image of ``size``: a PNG, or another format Pillow writes (``fmt="JPEG"``), with
+    the EXIF tags ``exif`` if given (tag -> value; ``0x8825`` takes a dict, the GPS IFD)."""
     from io import BytesIO
 
     from PIL import Image
 
+    image = Image.new("RGB", size, (30, 120, 60))
     buffer = BytesIO()
-    Image.new("RGB", size, (30, 120, 60)).save(buffer, "PNG")
+    if exif:
+        tags = Image.Exif()
+        for tag, value in exif.items():
+            tags[tag] = value
+        image.save(buffer, fmt, exif=tags)
+    else:
+        image.save(buffer, fmt)
     return buffer.getvalue()
 
 
@@ -184,10 +192,36 @@ def make_comment(measure: Measure, **fields) -> Comment:
 
 
 def make_costed_measures(
-    concept: Concept, count: int, programme: FundingProgramme, **fields
+    concept: Concept, count: int, programme: FundingProgramme, *, bulk: bool = False, **fields
 ) -> list[Measure]:
     """``count`` measures, each with costs in 2025 (100.000 €) and 2026 (50.000 €, 5.000 € of them
-    ineligible) and one grant module of ``programme`` at the municipality's or the default rate."""
+    ineligible) and one grant module of ``programme`` at the municipality's or the default rate.
+
+    With ``bulk``, in three bulk INSERTs, for hundreds of measures: no ``save()``, so no history
+    records."""
+    if bulk:
+        if "action_field" not in fields:
+            fields["action_field"] = concept.action_fields.first() or make_action_field(concept)
+        if "municipality" not in fields:
+            fields["municipality"] = concept.municipalities.first()
+        fields.setdefault("start_year", concept.year_from)
+        fields.setdefault("end_year", concept.year_to)
+        measures = Measure.objects.bulk_create(
+            Measure(concept=concept, code=f"M{n}", title=f"Maßnahme {n}", **fields)
+            for n in (_n() for _ in range(count))
+        )
+        CostLine.objects.bulk_create(
+            CostLine(
+                measure=measure, section=9, year=year, gross=Decimal(gross), ineligible=Decimal(ineligible)
+            )
+            for measure in measures
+            for year, gross, ineligible in ((2025, "100000.00", "0.00"), (2026, "50000.00", "5000.00"))
+        )
+        FinancingModule.objects.bulk_create(
+            FinancingModule(measure=measure, kind=FinancingModule.Kind.GRANT, programme=programme)
+            for measure in measures
+        )
+        return measures
     measures = []
     for _ in range(count):
         measure = make_measure(concept, **fields)

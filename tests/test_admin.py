@@ -27,24 +27,18 @@ from funding.models import (
 )
 from funding.rules import ReviewTarget
 from funding.selectors import kuf_rows_for_concept
-from ihk.reports import selectors as report_selectors
-from ihk.reports import xlsx
 from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.formatting import format_eur
 from projects.locking import EditConflict
 from projects.models import Concept, ConceptMembership
 from tests import factories
-from tests.excel import kuf_concept, open_workbook
+from tests.admin_helpers import admin_url
+from tests.excel import XLSX_TYPE, db_snapshot, kuf_concept, measure_list_workbook, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = ("projects", "measures", "funding", "participation")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _url(model, view: str, *args) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def _our_models() -> list:
@@ -112,17 +106,17 @@ def test_every_model_of_our_apps_opens(client, admin_user, sample_data, model):
     client.force_login(admin_user)
     model_admin = admin.site._registry[model]
 
-    changelist = client.get(_url(model, "changelist"))
+    changelist = client.get(admin_url(model, "changelist"))
     assert changelist.status_code == 200
     assert changelist.context["cl"].result_count >= 1, "the sample data should fill every changelist"
     # Records written once by their own workflow (frozen versions, verdicts, row comments) cannot be
     # added here.
-    add = client.get(_url(model, "add"))
+    add = client.get(admin_url(model, "add"))
     request = changelist.wsgi_request
     assert add.status_code == (200 if model_admin.has_add_permission(request) else 403)
 
     obj = model._default_manager.first()
-    assert client.get(_url(model, "change", obj.pk)).status_code == 200
+    assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -133,8 +127,8 @@ def test_every_model_of_our_apps_opens(client, admin_user, sample_data, model):
 )
 def test_other_registered_models_open(client, admin_user, sample_data, model):
     client.force_login(admin_user)
-    assert client.get(_url(model, "changelist")).status_code == 200
-    assert client.get(_url(model, "add")).status_code == 200
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    assert client.get(admin_url(model, "add")).status_code == 200
 
 
 # --- Measure totals ----------------------------------------------------------------------------------
@@ -145,7 +139,7 @@ def test_measure_changelist_shows_the_kuf_figures(client, admin_user):
     empty = factories.make_measure(concept, code="LEER")  # no costs at all
     client.force_login(admin_user)
 
-    response = client.get(_url(Measure, "changelist"))
+    response = client.get(admin_url(Measure, "changelist"))
 
     content = response.content.decode()
     rows = {row.measure.code: row.total for row in kuf_rows_for_concept(concept=concept)}
@@ -168,7 +162,7 @@ def test_measure_changelist_gap_and_rates_of_several_concepts(client, admin_user
     FinancingModule.objects.filter(measure=measure, kind="third_party").delete()
     client.force_login(admin_user)
 
-    response = client.get(_url(Measure, "changelist"))
+    response = client.get(admin_url(Measure, "changelist"))
 
     shown = {m.pk: m.kuf_row.total for m in response.context["cl"].result_list}
     for concept in (first, second):
@@ -203,7 +197,7 @@ def test_measure_changelist_query_count_does_not_grow(client, admin_user, django
     client.force_login(admin_user)
 
     with django_assert_num_queries(MEASURE_CHANGELIST_QUERIES):
-        response = client.get(_url(Measure, "changelist"))
+        response = client.get(admin_url(Measure, "changelist"))
 
     assert len(response.context["cl"].result_list) == count
 
@@ -211,49 +205,31 @@ def test_measure_changelist_query_count_does_not_grow(client, admin_user, django
 # --- Import ----------------------------------------------------------------------------------------
 
 
-def _workbook(concept):
-    return open_workbook(xlsx.measures_xlsx(report_selectors.measure_list_report(concept=concept)))
-
-
-def _bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _admin_upload(client, concept, data: bytes, name="Maßnahmen.xlsx"):
     return client.post(
-        _url(Measure, "import"),
-        {"concept": concept.pk, "file": SimpleUploadedFile(name, data, content_type=XLSX)},
-    )
-
-
-def _snapshot(concept) -> tuple:
-    return (
-        sorted(Measure.objects.filter(concept=concept).values_list("code", "title", "version")),
-        sorted(CostLine.objects.filter(measure__concept=concept).values_list("pk", "gross")),
-        CostLine.history.count() + Measure.history.count(),
+        admin_url(Measure, "import"),
+        {"concept": concept.pk, "file": SimpleUploadedFile(name, data, content_type=XLSX_TYPE)},
     )
 
 
 def test_admin_import_previews_and_applies_through_the_editor_import(client, admin_user):
     concept, _programmes = kuf_concept(2)
     client.force_login(admin_user)
-    changelist = client.get(_url(Measure, "changelist")).content.decode()
-    assert _url(Measure, "import") in changelist
-    concept_page = client.get(_url(Concept, "change", concept.pk)).content.decode()
-    assert f"{_url(Measure, 'import')}?konzept={concept.pk}" in concept_page
+    changelist = client.get(admin_url(Measure, "changelist")).content.decode()
+    assert admin_url(Measure, "import") in changelist
+    concept_page = client.get(admin_url(Concept, "change", concept.pk)).content.decode()
+    assert f"{admin_url(Measure, 'import')}?konzept={concept.pk}" in concept_page
     assert reverse("reports:measures_xlsx", args=[concept.slug]) in concept_page
-    upload = client.get(_url(Measure, "import"), {"konzept": concept.pk})
+    upload = client.get(admin_url(Measure, "import"), {"konzept": concept.pk})
     assert upload.status_code == 200
     assert upload.context["form"]["concept"].value() == concept.pk
 
     # The editor's export, with a German number typed as text: the same columns re-import.
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     workbook["Kostenzeilen"].cell(row=2, column=5).value = "1.234,56"
-    response = _admin_upload(client, concept, _bytes(workbook))
+    response = _admin_upload(client, concept, workbook_bytes(workbook))
     assert response.status_code == 302
-    assert response.url.startswith(_url(Measure, "import_preview", concept.pk) + "?datei=")
+    assert response.url.startswith(admin_url(Measure, "import_preview", concept.pk) + "?datei=")
 
     preview = client.get(response.url)
     html = preview.content.decode()
@@ -265,11 +241,11 @@ def test_admin_import_previews_and_applies_through_the_editor_import(client, adm
 
     token = response.url.split("datei=")[1]
     done = client.post(
-        _url(Measure, "import_preview", concept.pk),
+        admin_url(Measure, "import_preview", concept.pk),
         {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
     )
     assert done.status_code == 302
-    assert done.url == f"{_url(Measure, 'changelist')}?concept__id__exact={concept.pk}"
+    assert done.url == f"{admin_url(Measure, 'changelist')}?concept__id__exact={concept.pk}"
     line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
     assert line.gross == Decimal("1234.56")
     assert line.history.latest().history_user == admin_user
@@ -279,13 +255,13 @@ def test_admin_import_previews_and_applies_through_the_editor_import(client, adm
 def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
     concept, _programmes = kuf_concept(2)
     client.force_login(admin_user)
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     costs = workbook["Kostenzeilen"]
     costs.cell(row=2, column=3).value = 2035  # Jahr
     costs.cell(row=2, column=5).value = -5  # Gesamtkosten
-    before = _snapshot(concept)
+    before = db_snapshot(concept)
 
-    response = _admin_upload(client, concept, _bytes(workbook))
+    response = _admin_upload(client, concept, workbook_bytes(workbook))
     preview = client.get(response.url)
 
     errors = [(i.sheet, i.row, i.column, i.message) for i in preview.context["errors"]]
@@ -300,12 +276,12 @@ def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
     ]
     assert "Änderungen übernehmen" not in preview.content.decode()
     forged = client.post(
-        _url(Measure, "import_preview", concept.pk),
+        admin_url(Measure, "import_preview", concept.pk),
         {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
     )
     assert forged.status_code == 409
     assert "Die Datei enthält Fehler; es wurde nichts übernommen." in forged.content.decode()
-    assert _snapshot(concept) == before
+    assert db_snapshot(concept) == before
 
 
 @pytest.mark.parametrize(
@@ -319,30 +295,106 @@ def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
 def test_admin_import_refuses_a_bad_file(client, admin_user, name, content, message):
     concept, _programmes = kuf_concept(1)
     client.force_login(admin_user)
-    before = _snapshot(concept)
+    before = db_snapshot(concept)
 
     response = _admin_upload(client, concept, content, name=name)
 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert import_views.SESSION_KEY not in client.session
-    assert _snapshot(concept) == before
+    assert db_snapshot(concept) == before
 
 
 def test_admin_import_needs_a_concept(client, admin_user):
     client.force_login(admin_user)
-    response = client.post(_url(Measure, "import"), {"file": SimpleUploadedFile("x.csv", b"a")})
+    response = client.post(admin_url(Measure, "import"), {"file": SimpleUploadedFile("x.csv", b"a")})
     assert response.status_code == 400
     assert response.context["form"].errors["concept"]
+
+
+def test_admin_import_refuses_a_concept_that_does_not_exist(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    workbook = measure_list_workbook(concept)
+    workbook["Kostenzeilen"].cell(row=2, column=5).value = 7777
+    client.force_login(admin_user)
+    before = db_snapshot(concept)
+
+    response = client.post(
+        admin_url(Measure, "import"),
+        {
+            "concept": 999999,
+            "file": SimpleUploadedFile("M.xlsx", workbook_bytes(workbook), content_type=XLSX_TYPE),
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["concept"] == ["Bitte ein vorhandenes Konzept wählen."]
+    assert "Bitte ein vorhandenes Konzept wählen." in response.content.decode()
+    assert import_views.SESSION_KEY not in client.session
+    assert db_snapshot(concept) == before
+
+
+def _admin_preview(client, concept, workbook):
+    """Upload ``workbook`` for ``concept`` in the admin and open the preview: (token, preview)."""
+    response = _admin_upload(client, concept, workbook_bytes(workbook))
+    assert response.status_code == 302
+    return response.url.split("datei=")[1], client.get(response.url)
+
+
+def test_admin_import_refuses_a_stale_preview_and_a_wrong_digest(client, admin_user):
+    concept, _programmes = kuf_concept(2)
+    client.force_login(admin_user)
+    workbook = measure_list_workbook(concept)
+    workbook["Kostenzeilen"].cell(row=2, column=5).value = 5000  # M001, 2025
+    token, preview = _admin_preview(client, concept, workbook)
+    url = admin_url(Measure, "import_preview", concept.pk)
+
+    wrong = client.post(url, {"datei": token, "digest": "gefälscht", "apply": "1"})
+    assert wrong.status_code == 409
+    assert "seit der Vorschau geändert" in wrong.content.decode()
+
+    CostLine.objects.filter(measure__concept=concept, measure__code="M001", year=2025).update(gross=4000)
+    before = db_snapshot(concept)
+    stale = client.post(url, {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"})
+
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert "seit der Vorschau geändert" in html
+    assert "4.000,00 € → 5.000,00 €" in html  # the new preview, with what is stored now
+    assert db_snapshot(concept) == before
+    assert token in client.session[import_views.SESSION_KEY]  # kept: the new preview may be applied
+
+
+def test_admin_import_token_belongs_to_its_concept(client, admin_user):
+    concept, _programmes = kuf_concept(1)
+    other, _ = kuf_concept(1)
+    client.force_login(admin_user)
+    workbook = measure_list_workbook(concept)
+    workbook["Kostenzeilen"].cell(row=2, column=5).value = 7777
+    token, preview = _admin_preview(client, concept, workbook)
+    before = db_snapshot(other), db_snapshot(concept)
+    other_url = admin_url(Measure, "import_preview", other.pk)
+    other_upload = f"{admin_url(Measure, 'import')}?konzept={other.pk}"
+
+    shown = client.get(other_url, {"datei": token})
+    applied = client.post(
+        other_url, {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"}, follow=True
+    )
+
+    assert shown.status_code == 302 and shown.url == other_upload
+    assert applied.redirect_chain == [(other_upload, 302)]
+    assert any("nicht mehr vorhanden" in str(message) for message in applied.context["messages"])
+    assert (db_snapshot(other), db_snapshot(concept)) == before
+    assert token in client.session[import_views.SESSION_KEY]  # still there for its own concept
 
 
 def test_admin_import_permission(client):
     concept, _programmes = kuf_concept(1)
     pages = [
-        ("get", _url(Measure, "import"), {}),
-        ("post", _url(Measure, "import"), {"concept": concept.pk}),
-        ("get", _url(Measure, "import_preview", concept.pk), {"datei": "x"}),
-        ("post", _url(Measure, "import_preview", concept.pk), {"datei": "x", "apply": "1"}),
+        ("get", admin_url(Measure, "import"), {}),
+        ("post", admin_url(Measure, "import"), {"concept": concept.pk}),
+        ("get", admin_url(Measure, "import_preview", concept.pk), {"datei": "x"}),
+        ("post", admin_url(Measure, "import_preview", concept.pk), {"datei": "x", "apply": "1"}),
     ]
     # Anonymous and non-staff users go to the admin's login.
     plain = factories.make_user()
@@ -364,9 +416,9 @@ def test_admin_import_permission(client):
     client.force_login(staff)
     for method, url, data in pages:
         assert getattr(client, method)(url, data).status_code == 403
-    assert "Import aus Excel/CSV" not in client.get(_url(Measure, "changelist")).content.decode()
+    assert "Import aus Excel/CSV" not in client.get(admin_url(Measure, "changelist")).content.decode()
     # The concept's page offers no import that would answer 403.
-    assert "Import aus Excel/CSV" not in client.get(_url(Concept, "change", concept.pk)).content.decode()
+    assert "Import aus Excel/CSV" not in client.get(admin_url(Concept, "change", concept.pk)).content.decode()
     # Staff with the model permissions of every write the import makes.
     for name in IMPORT_PERMISSIONS:
         app_label, codename = name.split(".")
@@ -375,14 +427,14 @@ def test_admin_import_permission(client):
         )
     staff = type(staff).objects.get(pk=staff.pk)  # forget the cached permissions
     client.force_login(staff)
-    assert client.get(_url(Measure, "import")).status_code == 200
-    assert "Import aus Excel/CSV" in client.get(_url(Measure, "changelist")).content.decode()
-    assert "Import aus Excel/CSV" in client.get(_url(Concept, "change", concept.pk)).content.decode()
-    response = _admin_upload(client, concept, _bytes(_workbook(concept)))
+    assert client.get(admin_url(Measure, "import")).status_code == 200
+    assert "Import aus Excel/CSV" in client.get(admin_url(Measure, "changelist")).content.decode()
+    assert "Import aus Excel/CSV" in client.get(admin_url(Concept, "change", concept.pk)).content.decode()
+    response = _admin_upload(client, concept, workbook_bytes(measure_list_workbook(concept)))
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200
     # An unknown concept in the URL is a 404.
-    assert client.get(_url(Measure, "import_preview", 999999), {"datei": "x"}).status_code == 404
+    assert client.get(admin_url(Measure, "import_preview", 999999), {"datei": "x"}).status_code == 404
 
 
 def test_admin_import_warns_of_reset_signoffs(client, admin_user):
@@ -399,13 +451,13 @@ def test_admin_import_warns_of_reset_signoffs(client, admin_user):
         user=admin_user,
     )
     client.force_login(admin_user)
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     workbook["Kostenzeilen"].cell(row=2, column=5).value = 7777  # M001, Hallenbeck
-    response = _admin_upload(client, concept, _bytes(workbook))
+    response = _admin_upload(client, concept, workbook_bytes(workbook))
     preview = client.get(response.url)
 
     done = client.post(
-        _url(Measure, "import_preview", concept.pk),
+        admin_url(Measure, "import_preview", concept.pk),
         {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
         follow=True,
     )
@@ -413,6 +465,55 @@ def test_admin_import_warns_of_reset_signoffs(client, admin_user):
     texts = [str(message) for message in done.context["messages"]]
     assert any("Die Prüfung der KuF von Hallenbeck („geprüft“) ist zurückgesetzt" in t for t in texts)
     assert any("M001" in t for t in texts if "zurückgesetzt" in t)
+
+
+# The admin's import pages (as a superuser: no permission queries), whatever the number of measures:
+#  every page: 1. session  2. user
+#  upload page: 3. the concept chosen in advance (``?konzept=``)  4. the concepts of the choice field
+#  upload (POST): 3. the chosen concept (the form's choice field), then the session with the parsed
+#  file saved (savepoint, update, release)
+#  preview: 3. concept, then ``imports.load_state`` (eleven: measures, their quarters, their goals,
+#  cost lines, financing modules, per-year amounts, action fields, municipalities, quarters, goals,
+#  programmes)
+#  apply: 3. concept, savepoint, the eleven reads again, the changed measures (one batched UPDATE),
+#  their history, the history of their quarters and goals, the changed cost lines (one batched
+#  UPDATE), their history, release, whether a sign-off of the touched municipalities exists, and the
+#  session saved (savepoint, update, release)
+LOAD_STATE = 11
+ADMIN_UPLOAD_PAGE_QUERIES = 4
+ADMIN_UPLOAD_QUERIES = 3 + 3
+ADMIN_PREVIEW_QUERIES = 3 + LOAD_STATE
+ADMIN_APPLY_QUERIES = 3 + 1 + LOAD_STATE + 7 + 1 + 3
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_admin_import_query_count_does_not_grow(client, admin_user, django_assert_num_queries, count):
+    concept, _programmes = kuf_concept(count)
+    workbook = measure_list_workbook(concept)
+    costs = workbook["Kostenzeilen"]
+    for row in range(2, costs.max_row + 1, 3):  # the 2025 line of every measure
+        costs.cell(row=row, column=5).value = 7777
+    client.force_login(admin_user)
+
+    with django_assert_num_queries(ADMIN_UPLOAD_PAGE_QUERIES):
+        assert client.get(admin_url(Measure, "import"), {"konzept": concept.pk}).status_code == 200
+    with django_assert_num_queries(ADMIN_UPLOAD_QUERIES):
+        response = _admin_upload(client, concept, workbook_bytes(workbook))
+    with django_assert_num_queries(ADMIN_PREVIEW_QUERIES):
+        preview = client.get(response.url)
+    assert preview.context["counts"]["changed"] == count
+    with django_assert_num_queries(ADMIN_APPLY_QUERIES):
+        done = client.post(
+            admin_url(Measure, "import_preview", concept.pk),
+            {
+                "datei": response.url.split("datei=")[1],
+                "digest": preview.context["plan"].digest,
+                "apply": "1",
+            },
+        )
+
+    assert done.status_code == 302
+    assert CostLine.objects.filter(measure__concept=concept, year=2025, gross=7777).count() == count
 
 
 # --- Admin saves and versions ----------------------------------------------------------------------
@@ -451,11 +552,11 @@ def test_admin_save_moves_the_version_and_the_editor_gets_a_conflict(client, adm
     measure = Measure.objects.get(concept=concept)
     opened = measure.version  # an editor opens the measure
     client.force_login(admin_user)
-    page = client.get(_url(Measure, "change", measure.pk))
+    page = client.get(admin_url(Measure, "change", measure.pk))
     data = _form_data(page)
     data["title"] = "Im Admin geändert"
 
-    response = client.post(_url(Measure, "change", measure.pk), data)
+    response = client.post(admin_url(Measure, "change", measure.pk), data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     measure.refresh_from_db()
@@ -478,11 +579,11 @@ def test_inline_cost_line_change_moves_the_measure_version(client, admin_user):
     concept, _programmes = kuf_concept(1)
     measure = Measure.objects.get(concept=concept)
     client.force_login(admin_user)
-    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data = _form_data(client.get(admin_url(Measure, "change", measure.pk)))
     prefix = next(key for key in data if key.endswith("-0-gross")).rsplit("-0-", 1)[0]
     data[f"{prefix}-0-gross"] = "9999.00"
 
-    response = client.post(_url(Measure, "change", measure.pk), data)
+    response = client.post(admin_url(Measure, "change", measure.pk), data)
 
     assert response.status_code == 302
     assert Measure.objects.get(pk=measure.pk).version == measure.version + 1
@@ -494,12 +595,12 @@ def test_cost_line_saved_and_deleted_on_its_own_page_moves_the_measure_version(c
     measure = Measure.objects.get(concept=concept)
     line = measure.cost_lines.first()
     client.force_login(admin_user)
-    data = _form_data(client.get(_url(CostLine, "change", line.pk)))
+    data = _form_data(client.get(admin_url(CostLine, "change", line.pk)))
     data["gross"] = "12345.00"
 
-    assert client.post(_url(CostLine, "change", line.pk), data).status_code == 302
+    assert client.post(admin_url(CostLine, "change", line.pk), data).status_code == 302
     assert Measure.objects.get(pk=measure.pk).version == measure.version + 1
-    assert client.post(_url(CostLine, "delete", line.pk), {"post": "yes"}).status_code == 302
+    assert client.post(admin_url(CostLine, "delete", line.pk), {"post": "yes"}).status_code == 302
     assert Measure.objects.get(pk=measure.pk).version == measure.version + 2
     assert not CostLine.objects.filter(pk=line.pk).exists()
 
@@ -507,17 +608,17 @@ def test_cost_line_saved_and_deleted_on_its_own_page_moves_the_measure_version(c
 def test_a_stale_admin_form_is_refused_once_then_applied(client, admin_user):
     concept = factories.make_concept(title="Alt")
     client.force_login(admin_user)
-    data = _form_data(client.get(_url(Concept, "change", concept.pk)))
+    data = _form_data(client.get(admin_url(Concept, "change", concept.pk)))
     Concept.objects.filter(pk=concept.pk).update(version=concept.version + 1)  # someone saved meanwhile
     data["title"] = "Aus dem Admin"
 
-    refused = client.post(_url(Concept, "change", concept.pk), data)
+    refused = client.post(admin_url(Concept, "change", concept.pk), data)
 
     assert refused.status_code == 200
     assert "Jemand hat diesen Eintrag gespeichert" in refused.content.decode()
     assert Concept.objects.get(pk=concept.pk).title == "Alt"
     data["loaded_version"] = refused.context["adminform"].form["loaded_version"].value()
-    assert client.post(_url(Concept, "change", concept.pk), data).status_code == 302
+    assert client.post(admin_url(Concept, "change", concept.pk), data).status_code == 302
     concept.refresh_from_db()
     assert (concept.title, concept.version) == ("Aus dem Admin", 3)
 
@@ -535,23 +636,23 @@ def test_admin_image_upload_is_sanitised_like_in_the_editor(client, admin_user, 
     concept, _programmes = kuf_concept(1)
     measure = Measure.objects.get(concept=concept)
     client.force_login(admin_user)
-    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data = _form_data(client.get(admin_url(Measure, "change", measure.pk)))
     data["image_alt"] = "Marktplatz"
     data["image"] = SimpleUploadedFile("foto.jpg", _image(), content_type="image/jpeg")
 
-    assert client.post(_url(Measure, "change", measure.pk), data).status_code == 302
+    assert client.post(admin_url(Measure, "change", measure.pk), data).status_code == 302
     measure.refresh_from_db()
     with Image.open(measure.image.path) as stored:
         assert max(stored.size) == 1600
         assert not stored.getexif()
-    page = client.get(_url(Measure, "change", measure.pk)).content.decode()
+    page = client.get(admin_url(Measure, "change", measure.pk)).content.decode()
     assert f'href="{measure.image_url}"'.replace("&", "&amp;") in page  # the checked view, not /media/
     assert 'href="/media/' not in page
 
     monkeypatch.setattr("measures.images.MAX_UPLOAD_BYTES", 100)
-    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data = _form_data(client.get(admin_url(Measure, "change", measure.pk)))
     data["image"] = SimpleUploadedFile("gross.png", _image(fmt="PNG"), content_type="image/png")
-    refused = client.post(_url(Measure, "change", measure.pk), data)
+    refused = client.post(admin_url(Measure, "change", measure.pk), data)
     assert refused.status_code == 200
     assert "Das Bild ist zu groß" in refused.content.decode()
 
@@ -564,13 +665,13 @@ def test_admin_refuses_links_into_another_concept(client, admin_user):
     foreign_quarter = other.quarters.first()
     foreign_measure = Measure.objects.get(concept=other)
     client.force_login(admin_user)
-    data = _form_data(client.get(_url(Measure, "change", measure.pk)))
+    data = _form_data(client.get(admin_url(Measure, "change", measure.pk)))
     data.update(
         goals=[str(foreign_goal.pk)], quarters=[str(foreign_quarter.pk)], related=str(foreign_measure.pk)
     )
     before = (measure.version, list(measure.goals.all()), list(measure.quarters.all()))
 
-    response = client.post(_url(Measure, "change", measure.pk), data)
+    response = client.post(admin_url(Measure, "change", measure.pk), data)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -588,15 +689,15 @@ def test_kuf_version_admin_is_read_only_and_deletes_whole_versions(client, admin
     version = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
     client.force_login(admin_user)
 
-    changelist = client.get(_url(KufVersion, "changelist"))
+    changelist = client.get(admin_url(KufVersion, "changelist"))
     assert [v.row_count for v in changelist.context["cl"].result_list] == [2]
-    page = client.get(_url(KufVersion, "change", version.pk))
+    page = client.get(admin_url(KufVersion, "change", version.pk))
     assert page.status_code == 200
     assert "M001" in page.content.decode()
-    assert client.post(_url(KufVersion, "change", version.pk), {"name": "Anders"}).status_code == 403
-    assert client.get(_url(KufVersionRow, "delete", version.rows.first().pk)).status_code == 403
+    assert client.post(admin_url(KufVersion, "change", version.pk), {"name": "Anders"}).status_code == 403
+    assert client.get(admin_url(KufVersionRow, "delete", version.rows.first().pk)).status_code == 403
 
-    response = client.post(_url(KufVersion, "delete", version.pk), {"post": "yes"})
+    response = client.post(admin_url(KufVersion, "delete", version.pk), {"post": "yes"})
     assert response.status_code == 302
     assert not KufVersion.objects.filter(pk=version.pk).exists()
     assert not KufVersionRow.objects.filter(version_id=version.pk).exists()
@@ -604,13 +705,78 @@ def test_kuf_version_admin_is_read_only_and_deletes_whole_versions(client, admin
 
 def test_signoffs_and_comments_have_list_columns_filters_and_search(client, admin_user, sample_data):
     client.force_login(admin_user)
-    signoffs = client.get(_url(KufSignoff, "changelist"), {"q": "Hallenbeck", "state__exact": "approved"})
+    signoffs = client.get(
+        admin_url(KufSignoff, "changelist"), {"q": "Hallenbeck", "state__exact": "approved"}
+    )
     assert signoffs.context["cl"].result_count == 1
     assert "Geprüfte Zeilen" in signoffs.content.decode()
-    comments = client.get(_url(KufComment, "changelist"), {"q": "Summe", "resolved_at__isempty": "1"})
+    comments = client.get(admin_url(KufComment, "changelist"), {"q": "Summe", "resolved_at__isempty": "1"})
     assert comments.context["cl"].result_count == 1
     comment = KufComment.objects.get()
-    assert client.get(_url(KufComment, "change", comment.pk)).status_code == 200
+    assert client.get(admin_url(KufComment, "change", comment.pk)).status_code == 200
+
+
+def _review_records(admin_user, count: int):
+    """A concept with ``count`` measures, ``count`` frozen versions of them, ``count`` sign-offs of
+    each of its two municipalities and a KuF comment on every measure. Returns the newest version."""
+    hallenbeck = factories.make_municipality(name="Hallenbeck")
+    rheinwerth = factories.make_municipality(name="Rheinwerth")
+    concept = factories.make_concept([hallenbeck, rheinwerth])
+    measures = factories.make_costed_measures(concept, count, factories.make_programme(), bulk=True)
+    for number in range(count):
+        version = versions.kuf_version_freeze(concept=concept, name=f"Stand {number}", user=admin_user)
+    rows = kuf_rows_for_concept(concept=concept)
+    for _number in range(count):
+        for municipality in (hallenbeck, rheinwerth):
+            services.kuf_signoff_create(
+                target=ReviewTarget(concept=concept, municipality=municipality),
+                rows=rows,
+                state=KufSignoff.State.APPROVED,
+                reason="",
+                seen_hash=kuf.fingerprint_all(
+                    [r for r in rows if r.measure.municipality.key == municipality.name]
+                ),
+                user=admin_user,
+            )
+    for measure in measures:
+        services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
+    return version
+
+
+# The read-only KuF records in the admin, whatever their number (every list shows at most 100 rows):
+#  every page: 1. session  2. user
+#  KuF versions: 3. choices of the concept filter  4. COUNT of the filtered versions  5. COUNT of all
+#  (the "x of y")  6. the page of versions with their row counts, joined to the concept  7.-8. the
+#  date hierarchy (first and last day, the days with versions)
+#  rows of versions: 3. choices of the concept filter  4. choices of the version filter  5.-6. the two
+#  COUNTs  7. the page of rows, joined to their version
+#  sign-offs: 3.-4. choices of the concept and municipality filters  5.-6. the two COUNTs  7. the page,
+#  joined to concept, municipality and reviewer  8.-9. the date hierarchy
+#  KuF comments: 3. choices of the concept filter  4.-5. the two COUNTs  6. the page, joined to
+#  measure, concept, author and who resolved it  7.-8. the date hierarchy
+#  a version's page: 3. the version  4. its rows (the inline, joined to the version)  5. its concept
+#  (the read-only field)
+REVIEW_QUERIES = {KufVersion: 8, KufVersionRow: 7, KufSignoff: 9, KufComment: 8}
+VERSION_PAGE_QUERIES = 5
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_kuf_review_records_query_count_does_not_grow(client, admin_user, django_assert_num_queries, count):
+    version = _review_records(admin_user, count)
+    client.force_login(admin_user)
+    client.get(admin_url(KufVersion, "change", version.pk))  # fills the cache of content types
+
+    for model, queries in REVIEW_QUERIES.items():
+        with django_assert_num_queries(queries):
+            response = client.get(admin_url(model, "changelist"))
+        expected = {KufVersion: count, KufVersionRow: count * count, KufSignoff: 2 * count}.get(model, count)
+        assert response.context["cl"].result_count == expected, model
+    with django_assert_num_queries(VERSION_PAGE_QUERIES):
+        page = client.get(admin_url(KufVersion, "change", version.pk))
+
+    inline = page.context["inline_admin_formsets"][0]
+    assert len(inline.formset.forms) == count
+    assert page.content.decode().count(f"{version.name}: M") == count  # each row named, with its version
 
 
 def test_comment_actions_publish_and_reject(client, admin_user):
@@ -618,7 +784,7 @@ def test_comment_actions_publish_and_reject(client, admin_user):
     first = factories.make_comment(measure, status=Comment.Status.PENDING)
     second = factories.make_comment(measure, status=Comment.Status.PENDING)
     client.force_login(admin_user)
-    changelist = _url(Comment, "changelist")
+    changelist = admin_url(Comment, "changelist")
 
     client.post(changelist, {"action": "publish", "_selected_action": [first.pk, second.pk]})
     response = client.post(changelist, {"action": "reject", "_selected_action": [second.pk]}, follow=True)
@@ -638,6 +804,6 @@ def test_django_import_export_exports_but_never_imports(client, admin_user):
         model_admin = admin.site._registry[model]
         assert not hasattr(model_admin, "import_action")
         assert hasattr(model_admin, "export_action")
-    content = client.get(_url(Measure, "changelist")).content.decode()
-    assert _url(Measure, "export") in content
-    assert _url(Measure, "import") in content  # the thorough import's page
+    content = client.get(admin_url(Measure, "changelist")).content.decode()
+    assert admin_url(Measure, "export") in content
+    assert admin_url(Measure, "import") in content  # the thorough import's page

@@ -99,23 +99,6 @@ def describe_filter(row_filter: kuf.RowFilter) -> str:
     return "; ".join(parts)
 
 
-def describe_invalid_filter(form) -> str:
-    """The filter input a bound filter form refused, in words, for the title block ("Kommune
-    „Nirgendwo“; Jahre von „x“"): the rows are then not filtered by it, as on the KuF page."""
-    if not form.is_bound or form.is_valid():
-        return ""
-    parts = []
-    for name in form.errors:
-        if name not in form.fields:
-            continue
-        values = (
-            [value for value in form.data.getlist(name) if value] if hasattr(form.data, "getlist") else []
-        )
-        shown = ", ".join(f"„{value}“" for value in values)
-        parts.append(f"{form.fields[name].label} {shown}".strip())
-    return "; ".join(parts)
-
-
 def kuf_report(
     *,
     concept_title: str,
@@ -194,7 +177,7 @@ def kuf_report_for_source(
     ignored_filter: str = "",
 ) -> KufReport:
     """The report of a concept's live KuF or version, filtered like the KuF page. ``ignored_filter``
-    names invalid filter input that was not applied (``describe_invalid_filter``); the title block
+    names invalid filter input that was not applied (``KufFilterSet.describe_invalid``); the title block
     says so. One query (the municipalities)."""
     row_filter = row_filter or kuf.RowFilter()
     if source.version is None:

@@ -10,11 +10,13 @@ comments. So all of them share the same safety and layout rules:
   cells inside its range, so the grand total over all rows counts every row once, and it follows the
   autofilter. The row cells hold the app's rounded cent values, so a recalculation gives exactly the
   app's totals.
-- Text is always written as text: a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-  return (resident-written text ends up in exports) gets the string type and Excel's quote prefix, so
-  no spreadsheet program ever evaluates it as a formula, not even after editing the cell.
+- Text is always written as text (``projects.spreadsheets.write_text``): a cell starting with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return (resident-written text ends up in exports) gets the
+  string type and Excel's quote prefix, so no spreadsheet program ever evaluates it as a formula, not
+  even after editing the cell.
 - Money as ``#,##0.00 "€"``, percentages as ``0.0 %`` (the value is the fraction, as Excel stores a
-  typed "60 %"), frozen header, autofilter, column widths, landscape A3 with the header row repeated
+  typed "60 %"; data sheets ``0.00 %``), the formats of ``projects.spreadsheets``, which the admin's
+  export uses too; frozen header, autofilter, column widths, landscape A3 with the header row repeated
   on every printed page.
 """
 
@@ -36,6 +38,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from funding import diff, imports, kuf
 from funding.checks import kind_labels
 from projects.formatting import format_date, format_percent
+from projects.spreadsheets import (
+    DATE_FORMAT,
+    EUR_FORMAT,
+    INTEGER_FORMAT,
+    PERCENT_DATA_FORMAT,
+    PERCENT_FORMAT,
+    write_text,
+)
 
 from . import selectors
 
@@ -45,17 +55,8 @@ EUR = "eur"
 PERCENT = "percent"
 DATE = "date"
 
-EUR_FORMAT = '#,##0.00 "€"'
-PERCENT_FORMAT = "0.0 %"
-PERCENT_DATA_FORMAT = "0.00 %"  # data sheets: two decimals, as the database stores rates
-INTEGER_FORMAT = "0"
-DATE_FORMAT = "DD.MM.YYYY"
 NUMBER_FORMATS = {EUR: EUR_FORMAT, PERCENT: PERCENT_FORMAT, INTEGER: INTEGER_FORMAT, DATE: DATE_FORMAT}
 
-# Text a spreadsheet program could read as a formula or command (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Control characters the xlsx format cannot hold (openpyxl would refuse the whole file).
-_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 
@@ -107,10 +108,6 @@ class Sheet:
     footer: str = ""  # printed at the bottom left of every page
 
 
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES)
-
-
 def sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique sheet name: no ``[]:*?/\\``, at most 31 characters."""
     base = _SHEET_NAME_FORBIDDEN.sub("-", name).strip("'") or "Blatt"
@@ -122,17 +119,6 @@ def sheet_name(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.casefold())
     return candidate
-
-
-def write_text(cell, text: str) -> None:
-    """Put ``text`` in ``cell`` as a string, whatever it looks like."""
-    text = _ILLEGAL_CHARACTERS.sub("", text)
-    cell.value = text
-    # openpyxl takes a string starting with "=" for a formula; the explicit type keeps it a string.
-    cell.data_type = "s"
-    if is_formula_like(text):
-        # Excel's apostrophe: the text stays text even when someone edits the cell.
-        cell.quotePrefix = True
 
 
 def _number_format(column: Column) -> str:
@@ -472,18 +458,6 @@ def measures_filename(report: selectors.MeasureListReport) -> str:
 
 # --- The comparison of two KuF states -------------------------------------------------------------
 
-_DIFF_MONEY = ("gross", "eligible", "grant", "municipal_share", "third_party")
-
-
-def _diff_money_labels() -> dict[str, str]:
-    return {
-        "gross": _("Gesamtkosten"),
-        "eligible": _("Zuwendungsfähige Kosten"),
-        "grant": _("Zuwendung"),
-        "municipal_share": _("Eigenanteil"),
-        "third_party": _("Mittel Dritter"),
-    }
-
 
 def _triple_columns(first_index: int, labels: Sequence[str]) -> list[Column]:
     """For each label: "alt", "neu" and "Differenz" (a formula: new − old). ``first_index`` is the
@@ -524,7 +498,7 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
     (old, new and difference of every money column, differences as formulas), the changed profile
     columns, and the totals per action field and per year."""
     result = report.result
-    money = _diff_money_labels()
+    money = diff.money_labels()
     field_labels = diff.profile_labels()
     meta = [
         (_("Alter Stand"), report.old_label),
@@ -541,7 +515,7 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
         Column(_("Kommune"), width=16),
         Column(_("Geänderte Angaben"), width=30),
     ]
-    columns = base + _triple_columns(len(base) + 1, [money[name] for name in _DIFF_MONEY])
+    columns = base + _triple_columns(len(base) + 1, [money[name] for name in diff.MONEY_FIELDS])
     headings = {
         diff.ADDED: _("Neue Maßnahmen"),
         diff.REMOVED: _("Entfallene Maßnahmen"),
@@ -563,7 +537,7 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
                 measure.municipality.title,
                 ", ".join(field_labels[change.key] for change in item.fields),
             ]
-            for name in _DIFF_MONEY:
+            for name in diff.MONEY_FIELDS:
                 change = getattr(item.total, name)
                 values += [change.old, change.new, None]
             rows.append(values)

@@ -1,7 +1,142 @@
-"""Reading the measure editor's HTML as a browser would submit it, for tests that go on from a
-rendered page (after adding a row, after a conflict)."""
+"""The measure editor's tests share these: a concept to edit (``build_setup``), the form posts of a new
+measure (``full_post``) and of a stored one (``edit_post``), and reading the editor's HTML as a browser
+would submit it, for tests that go on from a rendered page (after adding a row, after a conflict)."""
 
+from decimal import Decimal
 from html.parser import HTMLParser
+
+from django.urls import reverse
+
+from projects.models import ConceptMembership
+from tests import factories as f
+
+
+def build_setup() -> dict:
+    """A concept with one action field, goal, quarter, the LZ programme at 70 % and an editor."""
+    hallenbeck = f.make_municipality(name="Hallenbeck")
+    concept = f.make_concept([hallenbeck], year_from=2024, year_to=2030, published=False)
+    field = f.make_action_field(concept, code="HF1", title="Zentren")
+    goal = f.make_goal(field, code="Z1.1", title="Weniger Leerstand")
+    quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
+    lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
+    f.make_rate(hallenbeck, lz, 2025, "70")
+    f.make_rate(hallenbeck, lz, 2026, "70")
+    editor = f.make_user("planerin")
+    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
+    return {
+        "concept": concept,
+        "field": field,
+        "goal": goal,
+        "quarter": quarter,
+        "lz": lz,
+        "municipality": hallenbeck,
+        "editor": editor,
+    }
+
+
+def profile_data(s: dict, **overrides) -> dict:
+    """The profile part of the editor's form for measure HF1-M01, with ``overrides``."""
+    data = {
+        "code": "HF1-M01",
+        "title": "Umgestaltung Marktplatz",
+        "action_field": s["field"].pk,
+        "municipality": s["municipality"].pk,
+        "goals": [s["goal"].pk],
+        "quarters": [s["quarter"].pk],
+        "responsible_body": "Stadt Hallenbeck",
+        "climate_relevance": "adaptation",
+        "priority": "1",
+        "status": "planned",
+        "hoai_phase": "2",
+        "start_year": "2025",
+        "end_year": "2026",
+        "description": "Mehr Grün, weniger Asphalt.",
+    }
+    data.update(overrides)
+    return data
+
+
+def rows(prefix: str, items: list[dict], initial: int = 0) -> dict:
+    """One growable table of the editor's form: its management data and ``items`` as its rows."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial)}
+    data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+    data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+    for index, item in enumerate(items):
+        for key, value in item.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    return data
+
+
+def full_post(s: dict, costs: list[dict] | None = None, modules: list[dict] | None = None, **profile) -> dict:
+    """The form of a new measure: two cost lines (2025, 2026) and an LZ grant unless given."""
+    costs = (
+        costs
+        if costs is not None
+        else [
+            {"section": "9", "year": "2025", "gross": "100.000,00", "ineligible": "0"},
+            {"section": "9", "year": "2026", "gross": "50.000,50", "ineligible": "0,50"},
+        ]
+    )
+    modules = (
+        modules
+        if modules is not None
+        else [{"kind": "grant", "programme": str(s["lz"].pk), "cost_share": "100"}]
+    )
+    return {
+        **profile_data(s, **profile),
+        **rows("costs", costs),
+        **rows("modules", modules),
+        **rows("indicators", []),
+    }
+
+
+def create_url(s: dict) -> str:
+    return reverse("funding:measure_create", args=[s["concept"].slug])
+
+
+def edit_post(measure, s: dict, **profile) -> dict:
+    """The form of the stored ``measure`` as the editor loaded it (its version, its rows), with the
+    profile of ``profile_data`` and ``profile`` changed."""
+    lines = list(measure.cost_lines.order_by("year", "section", "pk"))
+    modules = list(measure.financing_modules.order_by("order", "pk"))
+    cost_rows = [
+        {
+            "id": str(line.pk),
+            "measure": str(measure.pk),
+            "section": str(line.section),
+            "year": str(line.year),
+            "gross": str(line.gross),
+            "ineligible": str(line.ineligible),
+        }
+        for line in lines
+    ]
+    module_rows = [
+        {
+            "id": str(m.pk),
+            "measure": str(measure.pk),
+            "kind": m.kind,
+            "programme": str(m.programme_id or ""),
+            "cost_share": str(m.cost_share),
+        }
+        for m in modules
+    ]
+    data = {**profile_data(s, **profile), "version": str(measure.version)}
+    data.update(rows("costs", cost_rows, initial=len(cost_rows)))
+    data.update(rows("modules", module_rows, initial=len(module_rows)))
+    indicator_rows = [
+        {
+            "id": str(i.pk),
+            "measure": str(measure.pk),
+            "name": i.name,
+            "unit": i.unit,
+            "baseline": "" if i.baseline is None else str(i.baseline),
+            "target_value": str(i.target_value),
+            "target_year": "" if i.target_year is None else str(i.target_year),
+        }
+        for i in measure.indicators.order_by("pk")
+    ]
+    data.update(rows("indicators", indicator_rows, initial=len(indicator_rows)))
+    return data
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 

@@ -1,58 +1,56 @@
 """The admin's export (django-import-export, ``funding.resources``): measures, cost lines and financing
 modules of one concept as CSV and .xlsx, through the export view and the action; the files re-import
-through ``funding.imports`` with every row unchanged; the headers and values are the editor's measure
-list; formula-like text is escaped; a selection of several concepts or of part of a measure's rows is
+through ``funding.imports`` with every row unchanged; the .xlsx sheet is the editor's measure list cell
+by cell (values and number formats); formula-like text is escaped; a selection of several concepts or of part of a measure's rows is
 refused with a message; the view permission; a fixed number of queries however many rows."""
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import reverse
 
 from funding import imports, resources
 from funding.models import CostLine, FinancingModule
-from ihk.reports import selectors as report_selectors
 from measures.models import Measure
 from tests import factories
-from tests.excel import kuf_concept, open_workbook
+from tests.admin_helpers import admin_url
+from tests.excel import (
+    FORMULA_TEXTS,
+    XLSX_TYPE,
+    kuf_concept,
+    measure_list_workbook,
+    open_workbook,
+    with_formula_texts,
+)
 
 pytestmark = pytest.mark.django_db
 
 FORMATS = {"xlsx": "0", "csv": "1"}  # the index of each format in the export form
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MODELS = {imports.MEASURES: Measure, imports.COSTS: CostLine, imports.MODULES: FinancingModule}
 CONCEPT_FILTER = {Measure: "concept__id__exact", CostLine: "measure__concept__id__exact"}
 CONCEPT_FILTER[FinancingModule] = CONCEPT_FILTER[CostLine]
-
-FORMULA_TEXTS = {
-    "title": '=HYPERLINK("http://example.org","klick")',
-    "responsible_body": "+49 201 12345",
-    "partners": "@Stadtverwaltung",
-    "description": "-Rückbau der Garagen\nzweite Zeile",
-    "climate_note": "\tEingerückt",
-}
-
-
-def _url(model, view: str) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
 
 
 def _export(client, model, concept=None, fmt: str = "xlsx", **params):
     """POST the export form of ``model``'s admin, filtered to ``concept``."""
     query = f"?{CONCEPT_FILTER[model]}={concept.pk}" if concept else ""
-    return client.post(_url(model, "export") + query, {"format": FORMATS[fmt], "resource": "0", **params})
+    return client.post(
+        admin_url(model, "export") + query, {"format": FORMATS[fmt], "resource": "0", **params}
+    )
 
 
 def _export_selected(client, model, objects, fmt: str = "xlsx"):
     """The action "export selected …": the form page, then its POST with the chosen rows."""
     pks = [str(obj.pk) for obj in objects]
-    page = client.post(_url(model, "changelist"), {"action": "export_admin_action", "_selected_action": pks})
+    page = client.post(
+        admin_url(model, "changelist"), {"action": "export_admin_action", "_selected_action": pks}
+    )
     assert page.status_code == 200
     assert page.context["form"].initial["export_items"] == [obj.pk for obj in objects]
-    return client.post(_url(model, "export"), {"format": FORMATS[fmt], "resource": "0", "export_items": pks})
+    return client.post(
+        admin_url(model, "export"), {"format": FORMATS[fmt], "resource": "0", "export_items": pks}
+    )
 
 
 def _parse(response, fmt: str) -> imports.ParsedFile:
@@ -63,21 +61,6 @@ def _parse(response, fmt: str) -> imports.ParsedFile:
 
 def _plan(concept, response, fmt: str) -> imports.ImportPlan:
     return imports.import_plan(concept=concept, parsed=_parse(response, fmt))
-
-
-def _editor_table(concept, kind: str) -> imports.Table:
-    report = report_selectors.measure_list_report(concept=concept)
-    return next(table for table in report.tables if table.kind == kind)
-
-
-def _with_formula_texts(concept) -> Measure:
-    measure = Measure.objects.get(concept=concept, code="M001")
-    for name, value in FORMULA_TEXTS.items():
-        setattr(measure, name, value)
-    measure.save()
-    CostLine.objects.filter(measure=measure, year=2025).update(note="=SUMME(A1:A9)")
-    FinancingModule.objects.filter(measure=measure, kind="third_party").update(source="-Stiftung")
-    return measure
 
 
 def _messages(response) -> list[str]:
@@ -97,7 +80,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 def test_export_reimports_unchanged(client, admin_user, fmt, kind):
     concept, _programmes = kuf_concept(3)
     kuf_concept(1)  # another concept, filtered out
-    _with_formula_texts(concept)
+    with_formula_texts(concept)
     client.force_login(admin_user)
 
     response = _export(client, MODELS[kind], concept, fmt)
@@ -115,26 +98,35 @@ def test_export_reimports_unchanged(client, admin_user, fmt, kind):
 
 
 @pytest.mark.parametrize("kind", [imports.MEASURES, imports.COSTS, imports.MODULES])
-def test_xlsx_export_has_the_editors_headers_values_and_sheet_name(client, admin_user, kind):
+def test_xlsx_export_is_the_editors_sheet_cell_by_cell(client, admin_user, kind):
+    """Headers, values, cell types and number formats (euros, rates as "0.00 %" of the fraction) are
+    those of the editor's measure list, so the same sheet looks the same from both."""
     concept, _programmes = kuf_concept(2)
+    with_formula_texts(concept)
     client.force_login(admin_user)
 
     workbook = open_workbook(_export(client, MODELS[kind], concept).content)
 
-    editor = _editor_table(concept, kind)
-    assert workbook.sheetnames == [imports.LAYOUT_BY_KIND[kind].sheet]
-    ws = workbook.active
-    assert [cell.value for cell in ws[1]] == [editor.header(key) for key in editor.keys]
-    exported = [[cell.value for cell in row] for row in ws.iter_rows(min_row=2)]
+    sheet = imports.LAYOUT_BY_KIND[kind].sheet
+    assert workbook.sheetnames == [sheet]
+    editor = measure_list_workbook(concept)[sheet]
 
-    def plain(value):
-        if value is None or value == "":
-            return None
-        return Decimal(str(value)) if isinstance(value, Decimal | float) else value
+    def cells(ws):
+        return [
+            [(cell.value, cell.data_type, cell.quotePrefix, cell.number_format) for cell in row]
+            for row in ws.iter_rows(max_col=ws.max_column)
+        ]
 
-    assert [[plain(v) for v in row] for row in exported] == [
-        [plain(v) for v in values] for _number, values in editor.rows
-    ]
+    exported = cells(workbook.active)
+    assert exported == cells(editor)
+    # The formats are really there: a rate of 40 % is stored as 0.4 and shown with two decimals.
+    formats = {value: number_format for row in exported[1:] for value, _t, _q, number_format in row}
+    if kind == imports.MODULES:
+        assert formats[0.4] == "0.00 %"
+        assert formats[100.1] == '#,##0.00 "€"'
+    if kind == imports.COSTS:
+        assert formats[2025] == "0"
+        assert formats[1005.33] == '#,##0.00 "€"'
 
 
 def test_csv_export_writes_german_numbers_and_the_editors_codes(client, admin_user):
@@ -209,7 +201,7 @@ def test_cost_line_and_module_actions_export_all_rows_of_the_chosen_measures(cli
 
 def test_formula_like_text_is_escaped_and_still_reimports_unchanged(client, admin_user):
     concept, _programmes = kuf_concept(1)
-    _with_formula_texts(concept)
+    with_formula_texts(concept)
     client.force_login(admin_user)
 
     ws = open_workbook(_export(client, Measure, concept).content).active
@@ -260,7 +252,7 @@ def test_several_concepts_are_refused_with_a_message(client, admin_user, model):
     # Choosing rows of both concepts by the action is refused the same way.
     objects = list(model.objects.all())
     response = client.post(
-        _url(model, "export"),
+        admin_url(model, "export"),
         {"format": "1", "resource": "0", "export_items": [str(obj.pk) for obj in objects]},
     )
     assert response.get("Content-Disposition") is None
@@ -278,7 +270,7 @@ def test_part_of_a_measures_rows_is_refused_with_a_message(client, admin_user, m
     first = model.objects.filter(measure__code="M001").order_by("pk").first()
 
     response = client.post(
-        _url(model, "export"), {"format": "1", "resource": "0", "export_items": [str(first.pk)]}
+        admin_url(model, "export"), {"format": "1", "resource": "0", "export_items": [str(first.pk)]}
     )
 
     assert response.get("Content-Disposition") is None
@@ -287,11 +279,34 @@ def test_part_of_a_measures_rows_is_refused_with_a_message(client, admin_user, m
     # Filtered by year, the cost lines are partial as well.
     if model is CostLine:
         response = client.post(
-            _url(CostLine, "export") + f"?measure__concept__id__exact={concept.pk}&year=2025",
+            admin_url(CostLine, "export") + f"?measure__concept__id__exact={concept.pk}&year=2025",
             {"format": "0", "resource": "0"},
         )
         assert response.get("Content-Disposition") is None
         assert "M001, M002" in _messages(response)[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"format": "7", "resource": "0"}, "7 ist keine gültige Auswahl."),
+        ({"format": "csv", "resource": "0"}, "csv ist keine gültige Auswahl."),
+        # The resource is a hidden field: the form says so above the fields.
+        ({"format": "0", "resource": "5"}, "Die Auswahl der Tabelle ist ungültig; es wurde keine Datei"),
+        ({"format": "1", "resource": "-1"}, "Die Auswahl der Tabelle ist ungültig; es wurde keine Datei"),
+        ({"resource": "0"}, "Dieses Feld ist zwingend erforderlich."),
+    ],
+)
+def test_a_tampered_format_or_resource_is_refused_without_a_file(client, admin_user, data, message):
+    concept, _programmes = kuf_concept(1)
+    client.force_login(admin_user)
+
+    response = client.post(admin_url(Measure, "export") + f"?concept__id__exact={concept.pk}", data)
+
+    assert response.status_code == 200
+    assert response.get("Content-Disposition") is None
+    assert response["Content-Type"].startswith("text/html")
+    assert message in response.content.decode()  # at the field of the export form shown again
 
 
 def test_an_empty_selection_gives_the_header_row(client, admin_user):
@@ -327,26 +342,26 @@ def test_export_needs_the_view_permission(client, model):
     staff.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(staff)
     assert _export(client, model, concept).status_code == 403
-    assert client.get(_url(model, "export")).status_code == 403
-    page = client.get(_url(model, "changelist"))
+    assert client.get(admin_url(model, "export")).status_code == 403
+    page = client.get(admin_url(model, "changelist"))
     assert page.status_code == 200
     assert "export_admin_action" not in page.content.decode()
-    assert _url(model, "export") not in page.content.decode()
+    assert admin_url(model, "export") not in page.content.decode()
     # With the view permission: the link, the action and the file.
     staff.user_permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}"))
     staff = type(staff).objects.get(pk=staff.pk)  # forget the cached permissions
     client.force_login(staff)
-    page = client.get(_url(model, "changelist"))
+    page = client.get(admin_url(model, "changelist"))
     assert "export_admin_action" in page.content.decode()
-    assert _url(model, "export") in page.content.decode()
-    assert client.get(_url(model, "export")).status_code == 200
+    assert admin_url(model, "export") in page.content.decode()
+    assert client.get(admin_url(model, "export")).status_code == 200
     assert _export(client, model, concept)["Content-Type"] == XLSX_TYPE
 
 
 def test_export_page_lists_the_import_columns_and_offers_no_column_choice(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.get(_url(FinancingModule, "export"))
+    response = client.get(admin_url(FinancingModule, "export"))
 
     content = response.content.decode()
     assert "Betrag &lt;Jahr&gt;" in content and "Anteil (%)" in content
@@ -362,10 +377,10 @@ def test_measure_list_keeps_the_import_link_and_adds_the_export(client, admin_us
     kuf_concept(1)
     client.force_login(admin_user)
 
-    content = client.get(_url(Measure, "changelist")).content.decode()
+    content = client.get(admin_url(Measure, "changelist")).content.decode()
 
     assert "Import aus Excel/CSV" in content
-    assert _url(Measure, "export") in content
+    assert admin_url(Measure, "export") in content
     assert "export_admin_action" in content
 
 

@@ -20,29 +20,19 @@ from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from projects.formatting import format_number, format_percent
 from tests import factories as f
-from tests.excel import kuf_concept, open_workbook
+from tests.excel import (
+    db_snapshot,
+    kuf_concept,
+    measure_list_workbook,
+    open_workbook,
+    with_formula_texts,
+    workbook_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
-FORMULA_TEXTS = {
-    "title": '=HYPERLINK("http://example.org","klick")',
-    "responsible_body": "+49 201 12345",
-    "partners": "@Stadtverwaltung",
-    "description": "-Rückbau der Garagen\nzweite Zeile",
-}
-
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def exported(concept):
-    return open_workbook(xlsx.measures_xlsx(selectors.measure_list_report(concept=concept)))
-
-
-def to_bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def plan_for(concept, data: bytes, name: str = "Maßnahmen.xlsx") -> imports.ImportPlan:
@@ -86,19 +76,6 @@ def german_csv(ws, encoding: str = "utf-8-sig") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-def db_snapshot(concept) -> tuple:
-    measures = Measure.objects.filter(concept=concept)
-    return (
-        sorted(measures.values_list("code", "title", "version", "start_year", "end_year")),
-        sorted(
-            CostLine.objects.filter(measure__concept=concept).values_list("pk", "year", "section", "gross")
-        ),
-        sorted(FinancingModule.objects.filter(measure__concept=concept).values_list("pk", "kind", "rate")),
-        FinancingYear.objects.filter(module__measure__concept=concept).count(),
-        Measure.history.count() + CostLine.history.count() + FinancingModule.history.count(),
-    )
-
-
 def errors(plan) -> list[tuple[str, int, str, str]]:
     return [(issue.sheet, issue.row, issue.column, issue.message) for issue in plan.errors]
 
@@ -106,27 +83,18 @@ def errors(plan) -> list[tuple[str, int, str, str]]:
 # --- Round trip ------------------------------------------------------------------------------------
 
 
-def _with_formula_texts(concept):
-    measure = Measure.objects.get(concept=concept, code="M001")
-    for name, value in FORMULA_TEXTS.items():
-        setattr(measure, name, value)
-    measure.save()
-    CostLine.objects.filter(measure=measure, year=2025).update(note="=SUMME(A1:A9)")
-    return measure
-
-
 def test_exported_workbook_reimports_unchanged():
     concept, _programmes = kuf_concept(4)
-    _with_formula_texts(concept)
+    with_formula_texts(concept)
     before = db_snapshot(concept)
-    plan = plan_for(concept, to_bytes(exported(concept)))
+    plan = plan_for(concept, workbook_bytes(measure_list_workbook(concept)))
     assert plan.ok, errors(plan)
     assert plan.counts == {"new": 0, "changed": 0, "unchanged": 4 + 12 + 12, "deleted": 0, "error": 0}
     assert not plan.has_changes
     with pytest.raises(imports.ImportRefused):  # nothing to apply is fine, a wrong digest is not
         imports.import_apply(
             concept=concept,
-            parsed=imports.read_upload(name="x.xlsx", data=to_bytes(exported(concept))),
+            parsed=imports.read_upload(name="x.xlsx", data=workbook_bytes(measure_list_workbook(concept))),
             digest="stale",
             user=None,
         )
@@ -135,8 +103,8 @@ def test_exported_workbook_reimports_unchanged():
 
 def test_german_csv_reimports_unchanged():
     concept, _programmes = kuf_concept(3)
-    _with_formula_texts(concept)
-    workbook = exported(concept)
+    with_formula_texts(concept)
+    workbook = measure_list_workbook(concept)
     for sheet, encoding in (
         ("Maßnahmen", "utf-8-sig"),
         ("Kostenzeilen", "cp1252"),
@@ -150,17 +118,17 @@ def test_german_csv_reimports_unchanged():
 
 def test_formula_looking_text_comes_back_as_text():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     ws = workbook["Maßnahmen"]
     set_cell(ws, 2, "Titel", "=1+1")
     set_cell(ws, 2, "Träger", "@SUMME(A1)")
     ws.cell(row=2, column=column(ws, "Titel")).data_type = "s"
     ws.cell(row=2, column=column(ws, "Träger")).data_type = "s"
-    apply(concept, to_bytes(workbook))
+    apply(concept, workbook_bytes(workbook))
     measure = Measure.objects.get(concept=concept, code="M001")
     assert (measure.title, measure.responsible_body) == ("=1+1", "@SUMME(A1)")
     # Exported again, still text, and again unchanged.
-    assert plan_for(concept, to_bytes(exported(concept))).counts["unchanged"] == 1 + 3 + 3
+    assert plan_for(concept, workbook_bytes(measure_list_workbook(concept))).counts["unchanged"] == 1 + 3 + 3
 
 
 # --- Applying changes --------------------------------------------------------------------------------
@@ -169,7 +137,7 @@ def test_formula_looking_text_comes_back_as_text():
 def test_changes_are_previewed_applied_and_recorded_in_the_history():
     concept, programmes = kuf_concept(2)
     user = f.make_user()
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     measures, costs, modules = workbook["Maßnahmen"], workbook["Kostenzeilen"], workbook["Finanzierung"]
     set_cell(measures, 2, "Titel", "Marktplatz neu")
     set_cell(measures, 2, "Quartiere", "Q1, Q2")
@@ -182,7 +150,7 @@ def test_changes_are_previewed_applied_and_recorded_in_the_history():
     costs.append(["M100", None, 2027, "9 Baumaßnahmen", "25.000", None, None])
     modules.append(["M100", None, "Zuwendung", programmes["lz"].code, None, 50, None, None])
 
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert plan.ok, errors(plan)
     by_key = {(o.kind, o.key): o for o in plan.outcomes}
     changed = by_key[("measures", "M001")]
@@ -202,7 +170,7 @@ def test_changes_are_previewed_applied_and_recorded_in_the_history():
     assert by_key[("modules", f"M100 · {programmes['lz'].code}")].status == "new"
     versions_before = dict(Measure.objects.filter(concept=concept).values_list("code", "version"))
 
-    parsed = imports.read_upload(name="Änderungen.xlsx", data=to_bytes(workbook))
+    parsed = imports.read_upload(name="Änderungen.xlsx", data=workbook_bytes(workbook))
     imports.import_apply(concept=concept, parsed=parsed, digest=plan.digest, user=user)
 
     m001 = Measure.objects.get(concept=concept, code="M001")
@@ -246,13 +214,13 @@ def test_changes_are_previewed_applied_and_recorded_in_the_history():
     assert CostLine.history.filter(history_change_reason="Import aus Änderungen.xlsx").count() == 4
 
     # The same file again changes nothing.
-    again = plan_for(concept, to_bytes(workbook))
+    again = plan_for(concept, workbook_bytes(workbook))
     assert not again.has_changes and again.ok
 
 
 def test_new_measure_with_modules_and_year_amounts():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     workbook["Maßnahmen"].append(["M200", "Fonds", "HF1", "Hallenbeck", None, None, None])
     set_cell(workbook["Maßnahmen"], 3, "Beginn", 2025)
     set_cell(workbook["Maßnahmen"], 3, "Ende", 2026)
@@ -261,7 +229,7 @@ def test_new_measure_with_modules_and_year_amounts():
     modules.append(["M200", None, "Mittel Dritter", None, "Stiftung", None, None, None])
     set_cell(modules, modules.max_row, "Betrag 2025", 300)
     set_cell(modules, modules.max_row, "Betrag 2026", 200)
-    apply(concept, to_bytes(workbook))
+    apply(concept, workbook_bytes(workbook))
     module = FinancingModule.objects.get(measure__code="M200", measure__concept=concept)
     assert dict(module.years.values_list("year", "amount")) == {
         2025: Decimal("300.00"),
@@ -272,13 +240,13 @@ def test_new_measure_with_modules_and_year_amounts():
 
 def test_measure_matched_by_its_id_may_change_its_code():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     set_cell(workbook["Maßnahmen"], 2, "Kürzel", "HF1-M01")
     for sheet in ("Kostenzeilen", "Finanzierung"):
         ws = workbook[sheet]
         for r in range(2, ws.max_row + 1):
             ws.cell(row=r, column=1).value = "HF1-M01"
-    plan = apply(concept, to_bytes(workbook))
+    plan = apply(concept, workbook_bytes(workbook))
     assert plan.count("changed") == 1 and plan.count("new") == 0
     measure = Measure.objects.get(concept=concept)
     assert measure.code == "HF1-M01" and measure.cost_lines.count() == 3
@@ -286,7 +254,7 @@ def test_measure_matched_by_its_id_may_change_its_code():
 
 def test_percent_formats_and_german_numbers():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     ws = workbook["Finanzierung"]
     cell = ws.cell(row=2, column=column(ws, "Anteil (%)"))
     cell.value, cell.number_format = 0.125, "0.0%"  # typed "12,5 %" in German Excel
@@ -295,7 +263,7 @@ def test_percent_formats_and_german_numbers():
     set_cell(workbook["Kostenzeilen"], 2, "Gesamtkosten", "1.234.567,89 €")
     set_cell(workbook["Kostenzeilen"], 3, "Gesamtkosten", 0.1 + 0.2)  # a spreadsheet's binary sum
     set_cell(workbook["Kostenzeilen"], 3, "davon nicht förderfähig", 0)
-    apply(concept, to_bytes(workbook))
+    apply(concept, workbook_bytes(workbook))
     shares = list(
         FinancingModule.objects.filter(measure__concept=concept)
         .order_by("order")
@@ -424,13 +392,13 @@ BAD_INPUT = [
 @pytest.mark.parametrize(("sheet", "row", "header", "value", "message"), BAD_INPUT, ids=lambda v: str(v))
 def test_bad_input_gives_its_message_and_changes_nothing(sheet, row, header, value, message):
     concept, programmes = kuf_concept(2)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     if header == "Satz (%)" and value == "95 %":
         set_cell(workbook[sheet], row, "Anteil (%)", "40 %")
     if isinstance(value, str) and "{lz}" in value:
         value = programmes["lz"].code
     _edit(workbook, sheet, row, header, value)
-    data = to_bytes(workbook)
+    data = workbook_bytes(workbook)
     before = db_snapshot(concept)
     plan = plan_for(concept, data)
     assert not plan.ok
@@ -458,13 +426,13 @@ def test_bad_input_gives_its_message_and_changes_nothing(sheet, row, header, val
 
 def test_a_new_measure_outside_the_programme_years_is_refused():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     measures = workbook["Maßnahmen"]
     measures.append(["M300", "Zu lang", "HF1", "Hallenbeck"])
     set_cell(measures, 3, "Beginn", 2019)
     set_cell(measures, 3, "Ende", 2040)
     before = db_snapshot(concept)
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert errors(plan) == [
         ("Maßnahmen", 3, "Beginn", "Beginn 2019 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
         ("Maßnahmen", 3, "Ende", "Ende 2040 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
@@ -476,14 +444,14 @@ def test_a_stored_period_outside_the_programme_years_still_reimports_unchanged()
     """The editor accepts such periods; only a new or changed one is refused by the import."""
     concept, _programmes = kuf_concept(1)
     Measure.objects.filter(concept=concept).update(start_year=2019, end_year=2040)
-    plan = plan_for(concept, to_bytes(exported(concept)))
+    plan = plan_for(concept, workbook_bytes(measure_list_workbook(concept)))
     assert plan.ok, errors(plan)
     assert not plan.has_changes
 
 
 def test_every_bad_cell_of_a_row_is_named():
     concept, _programmes = kuf_concept(2)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     set_cell(workbook["Kostenzeilen"], 2, "Jahr", 2035)
     set_cell(workbook["Kostenzeilen"], 2, "Gesamtkosten", -5)
     set_cell(workbook["Kostenzeilen"], 3, "Kürzel", "M999")
@@ -494,7 +462,7 @@ def test_every_bad_cell_of_a_row_is_named():
     set_cell(measures, 2, "Ende", 2024)
     set_cell(measures, 3, "Ziele", "Z9")
     set_cell(measures, 3, "Reihenfolge", -1)
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert sorted(errors(plan)) == sorted(
         [
             ("Maßnahmen", 2, "Handlungsfeld", "Unbekanntes Handlungsfeld „HF9“. Vorhanden: HF1, HF2."),
@@ -522,11 +490,11 @@ def test_every_bad_cell_of_a_row_is_named():
 
 def test_one_bad_row_stops_every_other_row():
     concept, _programmes = kuf_concept(2)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     set_cell(workbook["Maßnahmen"], 2, "Titel", "Neuer Titel")  # fine
     set_cell(workbook["Kostenzeilen"], 3, "Gesamtkosten", -1)  # wrong
     before = db_snapshot(concept)
-    data = to_bytes(workbook)
+    data = workbook_bytes(workbook)
     plan = plan_for(concept, data)
     assert plan.count("changed") == 1 and plan.count("error") == 1
     with pytest.raises(imports.ImportRefused):
@@ -541,9 +509,9 @@ def test_one_bad_row_stops_every_other_row():
 
 def test_a_changed_database_since_the_preview_is_refused():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     set_cell(workbook["Kostenzeilen"], 2, "Gesamtkosten", 5000)
-    data = to_bytes(workbook)
+    data = workbook_bytes(workbook)
     plan = plan_for(concept, data)
     CostLine.objects.filter(measure__concept=concept, year=2025).update(gross=Decimal("4000.00"))
     with pytest.raises(imports.ImportRefused) as refused:
@@ -559,11 +527,11 @@ def test_a_changed_database_since_the_preview_is_refused():
 
 def test_narrowing_a_period_must_not_strand_stored_costs():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     del workbook["Kostenzeilen"]
     del workbook["Finanzierung"]
     set_cell(workbook["Maßnahmen"], 2, "Ende", 2026)
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert errors(plan) == [
         (
             "Maßnahmen",
@@ -577,7 +545,7 @@ def test_narrowing_a_period_must_not_strand_stored_costs():
 def test_a_workbook_of_another_concept_is_refused_by_its_ids():
     concept, _programmes = kuf_concept(1)
     other, _ = kuf_concept(1)
-    plan = plan_for(concept, to_bytes(exported(other)))
+    plan = plan_for(concept, workbook_bytes(measure_list_workbook(other)))
     assert (
         "Maßnahmen",
         2,
@@ -602,10 +570,10 @@ def test_unreadable_files_are_refused(name, data, message):
 
 def test_wrong_sheet_layout_names_the_missing_columns():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     workbook["Kostenzeilen"].delete_cols(column(workbook["Kostenzeilen"], "Jahr"))
     with pytest.raises(imports.ImportFileError) as error:
-        imports.read_upload(name="x.xlsx", data=to_bytes(workbook))
+        imports.read_upload(name="x.xlsx", data=workbook_bytes(workbook))
     assert [(i.sheet, i.row, i.column, i.message) for i in error.value.issues] == [
         ("Kostenzeilen", 1, "Jahr", "Die Spalte „Jahr“ fehlt in der Kopfzeile des Blatts „Kostenzeilen“.")
     ]
@@ -623,14 +591,14 @@ def test_a_kuf_report_is_not_an_import_file():
 
 def test_duplicate_columns_and_title_rows_above_the_header():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     ws = workbook["Kostenzeilen"]
     ws.insert_rows(1, amount=2)
     ws["A1"] = "Kostenzeilen des Konzepts"
-    assert plan_for(concept, to_bytes(workbook)).ok  # the header may sit below a title block
+    assert plan_for(concept, workbook_bytes(workbook)).ok  # the header may sit below a title block
     ws.cell(row=3, column=ws.max_column + 1).value = "Jahr"
     with pytest.raises(imports.ImportFileError) as error:
-        imports.read_upload(name="x.xlsx", data=to_bytes(workbook))
+        imports.read_upload(name="x.xlsx", data=workbook_bytes(workbook))
     assert error.value.issues[0].message == "Die Spalte kommt in der Kopfzeile mehrfach vor."
 
 
@@ -638,13 +606,13 @@ def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(imports, "MAX_ROWS", 3)
     concept, _programmes = kuf_concept(2)
     with pytest.raises(imports.ImportFileError) as error:
-        imports.read_upload(name="x.xlsx", data=to_bytes(exported(concept)))
+        imports.read_upload(name="x.xlsx", data=workbook_bytes(measure_list_workbook(concept)))
     assert "mehr als 3 Datenzeilen" in error.value.issues[0].message
 
 
 def test_parsed_file_survives_json():
     concept, _programmes = kuf_concept(1)
-    parsed = imports.read_upload(name="x.xlsx", data=to_bytes(exported(concept)))
+    parsed = imports.read_upload(name="x.xlsx", data=workbook_bytes(measure_list_workbook(concept)))
     import json
 
     again = imports.ParsedFile.from_json(json.loads(json.dumps(parsed.to_json())))
@@ -658,14 +626,14 @@ def test_parsed_file_survives_json():
 
 
 def _changed_file(concept) -> bytes:
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     measures, costs = workbook["Maßnahmen"], workbook["Kostenzeilen"]
     for r in range(2, measures.max_row + 1):
         measures.cell(row=r, column=column(measures, "Titel")).value = f"Neu {r}"
     for r in range(2, costs.max_row + 1, 3):
         costs.cell(row=r, column=column(costs, "Gesamtkosten")).value = 1234
     costs.append(["M001", None, 2026, 10, 1, 0, None])
-    return to_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def test_query_counts_of_preview_and_apply_do_not_grow(django_assert_num_queries):
@@ -702,7 +670,7 @@ def test_csv_with_a_missing_column_names_it():
 
 def test_missing_optional_columns_keep_the_stored_values():
     concept, _programmes = kuf_concept(1)
-    workbook = exported(concept)
+    workbook = measure_list_workbook(concept)
     costs = workbook["Kostenzeilen"]
     costs.delete_cols(column(costs, "Bemerkung"))
     costs.delete_cols(column(costs, "davon nicht förderfähig"))
@@ -710,12 +678,12 @@ def test_missing_optional_columns_keep_the_stored_values():
     measures = workbook["Maßnahmen"]
     for header in ("Beschreibung", "Status", "Kennung"):
         measures.delete_cols(column(measures, header))
-    plan = apply(concept, to_bytes(workbook))
+    plan = apply(concept, workbook_bytes(workbook))
     assert plan.counts["changed"] == 1
     line = CostLine.objects.get(measure__concept=concept, year=2025)
     assert (line.gross, line.ineligible, line.note) == (Decimal("2000.00"), Decimal("0.33"), "Zeile 2025")
     set_cell(costs, 2, "Gesamtkosten", "0,10")
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert errors(plan) == [
         (
             "Kostenzeilen",
@@ -761,8 +729,8 @@ def test_amounts_and_rates_survive_the_workbook_to_the_cent(amounts, rate):
 def test_module_order_changes_only_when_the_file_reorders():
     concept, _programmes = kuf_concept(1)
     FinancingModule.objects.filter(measure__concept=concept).update(order=0)  # older data: all 0
-    workbook = exported(concept)
-    assert not plan_for(concept, to_bytes(workbook)).has_changes
+    workbook = measure_list_workbook(concept)
+    assert not plan_for(concept, workbook_bytes(workbook)).has_changes
     modules = workbook["Finanzierung"]
     first = [cell.value for cell in modules[2]]
     second = [cell.value for cell in modules[3]]
@@ -770,7 +738,7 @@ def test_module_order_changes_only_when_the_file_reorders():
         modules.cell(row=2, column=index).value = value
     for index, value in enumerate(first, start=1):
         modules.cell(row=3, column=index).value = value
-    plan = plan_for(concept, to_bytes(workbook))
+    plan = plan_for(concept, workbook_bytes(workbook))
     assert [
         (o.row, [(c.column, c.old, c.new) for c in o.changes]) for o in plan.outcomes if o.status == "changed"
     ] == [

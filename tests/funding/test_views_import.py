@@ -1,7 +1,5 @@
 """The editor's import pages: upload → preview → confirm, refusals, the session token, permissions."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,16 +8,14 @@ from funding import import_views, kuf, services
 from funding.models import CostLine, KufSignoff
 from funding.rules import ReviewTarget
 from funding.selectors import kuf_rows_for_concept
-from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
-from tests.excel import kuf_concept, open_workbook
+from tests.excel import XLSX_TYPE, kuf_concept, measure_list_workbook, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
 Role = ConceptMembership.Role
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -31,14 +27,8 @@ def setup(client):
     return concept, editor
 
 
-def _workbook(concept):
-    return open_workbook(xlsx.measures_xlsx(selectors.measure_list_report(concept=concept)))
-
-
 def _upload(client, concept, workbook, name="Maßnahmen.xlsx"):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    upload = SimpleUploadedFile(name, buffer.getvalue(), content_type=XLSX)
+    upload = SimpleUploadedFile(name, workbook_bytes(workbook), content_type=XLSX_TYPE)
     return client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
 
 
@@ -52,7 +42,7 @@ def test_upload_preview_confirm(client, setup):
     assert page.status_code == 200
     assert reverse("reports:measures_xlsx", args=[concept.slug]) in page.content.decode()
 
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     _cost_cell(workbook).value = 7777
     response = _upload(client, concept, workbook)
     assert response.status_code == 302
@@ -84,7 +74,7 @@ def test_upload_preview_confirm(client, setup):
 
 def test_errors_are_shown_with_row_and_column_and_no_confirm_button(client, setup):
     concept, _editor = setup
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     workbook["Maßnahmen"].cell(row=2, column=3).value = "HF9"
     _cost_cell(workbook, row=3).value = "-5"
     response = _upload(client, concept, workbook)
@@ -109,7 +99,7 @@ def test_errors_are_shown_with_row_and_column_and_no_confirm_button(client, setu
 
 def test_a_stale_preview_is_not_applied(client, setup):
     concept, _editor = setup
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     _cost_cell(workbook).value = 5000
     response = _upload(client, concept, workbook)
     preview = client.get(response.url)
@@ -127,7 +117,7 @@ def test_a_stale_preview_is_not_applied(client, setup):
 
 def test_unchanged_file_offers_nothing_to_apply(client, setup):
     concept, _editor = setup
-    preview = client.get(_upload(client, concept, _workbook(concept)).url)
+    preview = client.get(_upload(client, concept, measure_list_workbook(concept)).url)
     html = preview.content.decode()
     assert "keine Änderungen" in html
     assert "Änderungen übernehmen" not in html
@@ -135,7 +125,7 @@ def test_unchanged_file_offers_nothing_to_apply(client, setup):
 
 def test_cancel_drops_the_pending_file(client, setup):
     concept, _editor = setup
-    response = _upload(client, concept, _workbook(concept))
+    response = _upload(client, concept, measure_list_workbook(concept))
     token = response.url.split("datei=")[1]
     cancelled = client.post(
         reverse("funding:import_preview", args=[concept.slug]), {"datei": token, "cancel": "1"}
@@ -186,7 +176,7 @@ def test_a_token_belongs_to_its_concept_and_session(client, setup):
     concept, editor = setup
     other, _ = kuf_concept(1)
     f.make_membership(other, editor, Role.EDITOR)
-    token = _upload(client, concept, _workbook(concept)).url.split("datei=")[1]
+    token = _upload(client, concept, measure_list_workbook(concept)).url.split("datei=")[1]
     wrong = client.get(reverse("funding:import_preview", args=[other.slug]), {"datei": token})
     assert wrong.status_code == 302
     client.logout()
@@ -235,7 +225,7 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
             seen_hash=kuf.fingerprint_all(own),
             user=reviewer,
         )
-    workbook = _workbook(concept)
+    workbook = measure_list_workbook(concept)
     _cost_cell(workbook).value = 7777  # M001 of Hallenbeck; Rheinwerth's rows stay as they are
     response = _upload(client, concept, workbook)
     preview = client.get(response.url)
@@ -251,3 +241,60 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
         "Die Prüfung der KuF von Hallenbeck („geprüft“) ist zurückgesetzt, weil sich diese Zeilen "
         "geändert haben: M001. Die Kommune muss erneut prüfen."
     ]
+
+
+# --- Queries ---------------------------------------------------------------------------------------
+
+# The import pages, whatever the number of measures:
+#  every page: 1. session  2. user  3. concept  4. the user's roles in it
+#  upload (POST): then the session with the parsed file saved (savepoint, update, release)
+#  preview: then ``imports.load_state`` (eleven: measures, their quarters, their goals, cost lines,
+#  financing modules, per-year amounts, action fields, municipalities, quarters, goals, programmes)
+#  confirm: then savepoint, the eleven reads again, the changed measures (one batched UPDATE), their
+#  history, the history of their quarters and goals, the changed cost lines (one batched UPDATE),
+#  their history, release, whether a sign-off of the touched municipalities exists, and the session
+#  saved (savepoint, update, release)
+PAGE = 4
+LOAD_STATE = 11
+UPLOAD_PAGE_QUERIES = PAGE
+UPLOAD_QUERIES = PAGE + 3
+PREVIEW_QUERIES = PAGE + LOAD_STATE
+CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 7 + 1 + 3
+
+
+def _every_measure_changed(concept):
+    """The measure list with the first cost line of every measure set to 7.777 €."""
+    workbook = measure_list_workbook(concept)
+    costs = workbook["Kostenzeilen"]
+    for row in range(2, costs.max_row + 1, 3):
+        costs.cell(row=row, column=5).value = 7777
+    return workbook
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_import_pages_query_count_does_not_grow(client, django_assert_num_queries, count):
+    concept, _programmes = kuf_concept(count)
+    editor = f.make_user()
+    f.make_membership(concept, editor, Role.EDITOR)
+    client.force_login(editor)
+    workbook = _every_measure_changed(concept)
+
+    with django_assert_num_queries(UPLOAD_PAGE_QUERIES):
+        assert client.get(reverse("funding:import_upload", args=[concept.slug])).status_code == 200
+    with django_assert_num_queries(UPLOAD_QUERIES):
+        response = _upload(client, concept, workbook)
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        preview = client.get(response.url)
+    assert preview.context["counts"]["changed"] == count
+    with django_assert_num_queries(CONFIRM_QUERIES):
+        done = client.post(
+            reverse("funding:import_preview", args=[concept.slug]),
+            {
+                "datei": response.url.split("datei=")[1],
+                "digest": preview.context["plan"].digest,
+                "apply": "1",
+            },
+        )
+
+    assert done.status_code == 302
+    assert CostLine.objects.filter(measure__concept=concept, year=2025, gross=7777).count() == count

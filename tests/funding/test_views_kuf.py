@@ -4,7 +4,6 @@ from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-import lxml.html
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -19,6 +18,7 @@ from measures.models import Measure
 from projects.formatting import format_eur
 from projects.models import Concept, ConceptMembership
 from tests import factories as f
+from tests.funding.html_tables import body_rows
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
@@ -170,14 +170,6 @@ def _html_cells(figures: dict, years: list[int]) -> list[str]:
     return [*money[:3], "", "", *money[3:], *(format_eur(figures["years"][year]) for year in years), ""]
 
 
-def _rendered_rows(body: str, css_class: str) -> list[list[str]]:
-    table = lxml.html.fromstring(body).xpath("//table[contains(@class, 'kuf-table')]")[0]
-    return [
-        [" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
-        for row in table.xpath(f".//tr[@class='{css_class}']")
-    ]
-
-
 def _demo_filters(concept) -> list[tuple[dict, object, tuple]]:
     """(GET parameters, the measures they keep, year range) for every value of every filter."""
     measures = Measure.objects.filter(concept=concept)
@@ -269,11 +261,12 @@ def test_demo_totals_equal_independent_sums_for_every_grouping_and_filter(rf):
                 ), label
                 # What the browser shows: each subtotal row and the grand total, cell by cell.
                 body = response.content.decode()
-                assert _rendered_rows(body, "kuf-subtotal") == [
+                caption = f"KuF {concept.title}" + (f" – {version.name}" if stand else "")
+                assert body_rows(body, caption, "kuf-subtotal") == [
                     [f"Summe {key or 'ohne Programm'}", *_html_cells(figures, expected["years"])]
                     for key, figures in expected["groups"]
                 ], label
-                assert _rendered_rows(body, "kuf-total") == [
+                assert body_rows(body, caption, "kuf-total") == [
                     ["Gesamtsumme", *_html_cells(expected["total"], expected["years"])]
                 ], label
                 checked += 1

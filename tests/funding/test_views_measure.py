@@ -2,7 +2,6 @@
 
 import re
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,99 +14,13 @@ from funding.models import CostLine, FinancingModule
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.funding.editor_page import create_url, edit_post, full_post
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
 
 
-@pytest.fixture
-def setup():
-    return build_setup()
-
-
-def build_setup() -> dict:
-    """A concept with one action field, goal, quarter, the LZ programme at 70 % and an editor."""
-    hallenbeck = f.make_municipality(name="Hallenbeck")
-    concept = f.make_concept([hallenbeck], year_from=2024, year_to=2030, published=False)
-    field = f.make_action_field(concept, code="HF1", title="Zentren")
-    goal = f.make_goal(field, code="Z1.1", title="Weniger Leerstand")
-    quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
-    lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
-    f.make_rate(hallenbeck, lz, 2025, "70")
-    f.make_rate(hallenbeck, lz, 2026, "70")
-    editor = f.make_user("planerin")
-    f.make_membership(concept, editor, Role.EDITOR)
-    return {
-        "concept": concept,
-        "field": field,
-        "goal": goal,
-        "quarter": quarter,
-        "lz": lz,
-        "municipality": hallenbeck,
-        "editor": editor,
-    }
-
-
-def profile_data(s, **overrides):
-    data = {
-        "code": "HF1-M01",
-        "title": "Umgestaltung Marktplatz",
-        "action_field": s["field"].pk,
-        "municipality": s["municipality"].pk,
-        "goals": [s["goal"].pk],
-        "quarters": [s["quarter"].pk],
-        "responsible_body": "Stadt Hallenbeck",
-        "climate_relevance": "adaptation",
-        "priority": "1",
-        "status": "planned",
-        "hoai_phase": "2",
-        "start_year": "2025",
-        "end_year": "2026",
-        "description": "Mehr Grün, weniger Asphalt.",
-    }
-    data.update(overrides)
-    return data
-
-
-def rows(prefix, items, initial=0):
-    data = {f"{prefix}-TOTAL_FORMS": str(len(items)), f"{prefix}-INITIAL_FORMS": str(initial)}
-    data[f"{prefix}-MIN_NUM_FORMS"] = "0"
-    data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
-    for index, item in enumerate(items):
-        for key, value in item.items():
-            data[f"{prefix}-{index}-{key}"] = value
-    return data
-
-
-def full_post(s, costs=None, modules=None, **profile):
-    costs = (
-        costs
-        if costs is not None
-        else [
-            {"section": "9", "year": "2025", "gross": "100.000,00", "ineligible": "0"},
-            {"section": "9", "year": "2026", "gross": "50.000,50", "ineligible": "0,50"},
-        ]
-    )
-    modules = (
-        modules
-        if modules is not None
-        else [{"kind": "grant", "programme": str(s["lz"].pk), "cost_share": "100"}]
-    )
-    return {
-        **profile_data(s, **profile),
-        **rows("costs", costs),
-        **rows("modules", modules),
-        **rows("indicators", []),
-    }
-
-
-def create_url(s):
-    return reverse("funding:measure_create", args=[s["concept"].slug])
-
-
-def test_editor_creates_a_measure_with_costs_and_financing(client, setup):
-    s = setup
-    client.force_login(s["editor"])
+def test_editor_creates_a_measure_with_costs_and_financing(client, s):
     response = client.post(create_url(s), full_post(s))
     assert response.status_code == 302, response.content.decode()[:3000]
     measure = Measure.objects.get(code="HF1-M01")
@@ -163,9 +76,7 @@ def test_editor_creates_a_measure_with_costs_and_financing(client, setup):
         ({"code": ""}, "Dieses Feld ist zwingend erforderlich."),
     ],
 )
-def test_bad_input_is_shown_in_german_and_nothing_is_saved(client, setup, change, message):
-    s = setup
-    client.force_login(s["editor"])
+def test_bad_input_is_shown_in_german_and_nothing_is_saved(client, s, change, message):
     for module in change.get("modules", []):
         if module.get("programme") == "LZ":
             module["programme"] = str(s["lz"].pk)
@@ -180,10 +91,8 @@ def test_bad_input_is_shown_in_german_and_nothing_is_saved(client, setup, change
     assert not FinancingModule.objects.exists()
 
 
-def test_errors_are_tied_to_their_inputs_for_screen_readers(client, setup):
+def test_errors_are_tied_to_their_inputs_for_screen_readers(client, s):
     """An invalid input says so (aria-invalid) and points at its message (aria-describedby)."""
-    s = setup
-    client.force_login(s["editor"])
     costs = [{"section": "9", "year": "2025", "gross": "-5", "ineligible": "0"}]
     body = client.post(create_url(s), full_post(s, costs=costs, title="")).content.decode()
     for auto_id in ("id_title", "id_costs-0-gross"):
@@ -194,23 +103,12 @@ def test_errors_are_tied_to_their_inputs_for_screen_readers(client, setup):
         assert f'id="{auto_id}_error"' in body
 
 
-def _png(size=(50, 40), exif_gps=False) -> bytes:
-    image = Image.new("RGB", size, (200, 30, 30))
-    buffer = BytesIO()
-    if exif_gps:
-        exif = Image.Exif()
-        exif[0x8825] = {1: "N", 2: (51.0, 27.0, 0.0)}  # GPS IFD
-        exif[0x010F] = "Kamerahersteller"
-        image.save(buffer, "JPEG", exif=exif)
-    else:
-        image.save(buffer, "PNG")
-    return buffer.getvalue()
+# A JPEG with a camera maker and a GPS position in its EXIF data.
+CAMERA_EXIF = {0x8825: {1: "N", 2: (51.0, 27.0, 0.0)}, 0x010F: "Kamerahersteller"}
 
 
-def test_image_is_reencoded_downscaled_and_stripped(client, setup):
-    s = setup
-    client.force_login(s["editor"])
-    upload = SimpleUploadedFile("foto.jpg", _png((3000, 2000), exif_gps=True), content_type="image/jpeg")
+def test_image_is_reencoded_downscaled_and_stripped(client, s):
+    upload = SimpleUploadedFile("foto.jpg", f.png_bytes((3000, 2000), fmt="JPEG", exif=CAMERA_EXIF), content_type="image/jpeg")
     data = full_post(s, image_alt="Marktplatz heute")
     data["image"] = upload
     response = client.post(create_url(s), data)
@@ -229,9 +127,7 @@ def test_image_is_reencoded_downscaled_and_stripped(client, setup):
         ("bild.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "Bild"),
     ],
 )
-def test_wrong_image_type_is_refused(client, setup, name, content, message):
-    s = setup
-    client.force_login(s["editor"])
+def test_wrong_image_type_is_refused(client, s, name, content, message):
     data = full_post(s, image_alt="x")
     data["image"] = SimpleUploadedFile(name, content)
     body = client.post(create_url(s), data).content.decode()
@@ -239,82 +135,33 @@ def test_wrong_image_type_is_refused(client, setup, name, content, message):
     assert not Measure.objects.exists()
 
 
-def test_oversized_image_is_refused(client, setup, monkeypatch):
-    s = setup
+def test_oversized_image_is_refused(client, s, monkeypatch):
     monkeypatch.setattr("measures.images.MAX_UPLOAD_BYTES", 1000)
-    client.force_login(s["editor"])
     data = full_post(s, image_alt="x")
-    data["image"] = SimpleUploadedFile("gross.png", _png((400, 400)), content_type="image/png")
+    data["image"] = SimpleUploadedFile("gross.png", f.png_bytes((400, 400)), content_type="image/png")
     body = client.post(create_url(s), data).content.decode()
     assert "zu groß" in body
     assert not Measure.objects.exists()
 
 
-def test_image_needs_alt_text(client, setup):
-    s = setup
-    client.force_login(s["editor"])
+def test_image_needs_alt_text(client, s):
     data = full_post(s)
-    data["image"] = SimpleUploadedFile("bild.png", _png(), content_type="image/png")
+    data["image"] = SimpleUploadedFile("bild.png", f.png_bytes(), content_type="image/png")
     body = client.post(create_url(s), data).content.decode()
     assert "Alternativtext" in body
     assert not Measure.objects.exists()
 
 
 def _saved_measure(client, s):
-    client.force_login(s["editor"])
     client.post(create_url(s), full_post(s))
     return Measure.objects.get(code="HF1-M01")
 
 
-def _edit_post(measure, s, **profile):
-    lines = list(measure.cost_lines.order_by("year", "section", "pk"))
-    modules = list(measure.financing_modules.order_by("order", "pk"))
-    cost_rows = [
-        {
-            "id": str(line.pk),
-            "measure": str(measure.pk),
-            "section": str(line.section),
-            "year": str(line.year),
-            "gross": str(line.gross),
-            "ineligible": str(line.ineligible),
-        }
-        for line in lines
-    ]
-    module_rows = [
-        {
-            "id": str(m.pk),
-            "measure": str(measure.pk),
-            "kind": m.kind,
-            "programme": str(m.programme_id or ""),
-            "cost_share": str(m.cost_share),
-        }
-        for m in modules
-    ]
-    data = {**profile_data(s, **profile), "version": str(measure.version)}
-    data.update(rows("costs", cost_rows, initial=len(cost_rows)))
-    data.update(rows("modules", module_rows, initial=len(module_rows)))
-    indicator_rows = [
-        {
-            "id": str(i.pk),
-            "measure": str(measure.pk),
-            "name": i.name,
-            "unit": i.unit,
-            "baseline": "" if i.baseline is None else str(i.baseline),
-            "target_value": str(i.target_value),
-            "target_year": "" if i.target_year is None else str(i.target_year),
-        }
-        for i in measure.indicators.order_by("pk")
-    ]
-    data.update(rows("indicators", indicator_rows, initial=len(indicator_rows)))
-    return data
-
-
-def test_second_save_gets_a_conflict_and_keeps_its_input(client, setup):
-    s = setup
+def test_second_save_gets_a_conflict_and_keeps_its_input(client, s):
     measure = _saved_measure(client, s)
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
-    form_of_a = _edit_post(measure, s, title="Titel von A")
-    form_of_b = _edit_post(measure, s, title="Titel von B")
+    form_of_a = edit_post(measure, s, title="Titel von A")
+    form_of_b = edit_post(measure, s, title="Titel von B")
     colleague = f.make_user("kollege")
     f.make_membership(s["concept"], colleague, Role.EDITOR)
 
@@ -338,11 +185,10 @@ def test_second_save_gets_a_conflict_and_keeps_its_input(client, setup):
     assert measure.title == "Titel von A"
 
 
-def test_history_lists_who_changed_what_field_by_field(client, setup):
-    s = setup
+def test_history_lists_who_changed_what_field_by_field(client, s):
     measure = _saved_measure(client, s)
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
-    data = _edit_post(measure, s, title="Neuer Titel")
+    data = edit_post(measure, s, title="Neuer Titel")
     data["costs-0-gross"] = "120.000,00"
     data["costs-1-DELETE"] = "on"
     assert client.post(url, data).status_code == 302
@@ -356,9 +202,7 @@ def test_history_lists_who_changed_what_field_by_field(client, setup):
     assert "Steckbrief – angelegt" in body
 
 
-def test_adding_a_row_without_javascript_keeps_input_and_saves_nothing(client, setup):
-    s = setup
-    client.force_login(s["editor"])
+def test_adding_a_row_without_javascript_keeps_input_and_saves_nothing(client, s):
     data = full_post(s)
     data["_action"] = "add_cost"
     response = client.post(create_url(s), data)
@@ -370,9 +214,7 @@ def test_adding_a_row_without_javascript_keeps_input_and_saves_nothing(client, s
     assert not Measure.objects.exists()
 
 
-def test_preview_returns_totals_of_unsaved_input(client, setup):
-    s = setup
-    client.force_login(s["editor"])
+def test_preview_returns_totals_of_unsaved_input(client, s):
     url = reverse("funding:measure_create_preview", args=[s["concept"].slug])
     data = full_post(
         s,
@@ -390,8 +232,7 @@ def test_preview_returns_totals_of_unsaved_input(client, setup):
     assert not Measure.objects.exists()
 
 
-def test_delete_removes_measure_and_keeps_history(client, setup):
-    s = setup
+def test_delete_removes_measure_and_keeps_history(client, s):
     measure = _saved_measure(client, s)
     url = reverse("funding:measure_delete", args=[s["concept"].slug, measure.pk])
     assert client.get(url).status_code == 200
@@ -407,9 +248,7 @@ def _editor_queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_editor_query_count_does_not_grow_with_rows(client, setup):
-    s = setup
-    client.force_login(s["editor"])
+def test_editor_query_count_does_not_grow_with_rows(client, s):
     # Same kinds of rows, few and many: queries must not depend on how many.
     small = f.make_measure(s["concept"], s["field"], code="S1", municipality=s["municipality"])
     large = f.make_measure(s["concept"], s["field"], code="L1", municipality=s["municipality"])
@@ -456,9 +295,9 @@ def test_editor_query_count_does_not_grow_with_rows(client, setup):
         ("admin", 200, 200),
     ],
 )
-def test_permissions(client, setup, role, edit_status, read_status):
-    s = setup
+def test_permissions(client, s, role, edit_status, read_status):
     measure = f.make_measure(s["concept"], s["field"], municipality=s["municipality"])
+    client.logout()
     user = None
     if role == "editor":
         user = s["editor"]

@@ -12,17 +12,16 @@ from funding.models import CostLine
 from measures.models import Indicator, Measure
 from projects.models import ConceptMembership
 from tests import factories as f
-from tests.funding.editor_page import form_data, post_data
-from tests.funding.test_views_measure import _edit_post, build_setup, create_url, full_post
+from tests.funding.editor_page import create_url, edit_post, form_data, full_post, post_data
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
 
 
 @pytest.fixture
-def s(client):
-    s = build_setup()
-    client.force_login(s["editor"])
+def s(s, client):
+    """The shared setup (``tests/funding/conftest.py``) with measure HF1-M01 saved, its editor's URL,
+    and a colleague who edits it too."""
     assert client.post(create_url(s), full_post(s)).status_code == 302
     s["measure"] = Measure.objects.get(code="HF1-M01")
     s["url"] = reverse("funding:measure_edit", args=[s["concept"].slug, s["measure"].pk])
@@ -49,8 +48,8 @@ def cell(body: str, name: str) -> str:
 
 def test_cost_change_of_a_colleague_is_shown_and_not_undone_silently(client, s):
     measure = s["measure"]
-    form_of_a = _edit_post(measure, s, title="Titel von A")  # A changes only the title
-    form_of_b = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s, title="Titel von A")  # A changes only the title
+    form_of_b = edit_post(measure, s)
     form_of_b["costs-0-gross"] = "120.000,00"  # B changes only the 2025 cost line
     as_colleague(client, s, form_of_b)
 
@@ -83,8 +82,8 @@ def test_cost_change_of_a_colleague_is_shown_and_not_undone_silently(client, s):
 
 def test_financing_years_and_rows_added_meanwhile_are_shown_and_kept(client, s):
     measure = s["measure"]
-    form_of_a = _edit_post(measure, s, title="Titel von A")
-    form_of_b = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s, title="Titel von A")
+    form_of_b = edit_post(measure, s)
     # B adds a cost line and a third-party module with year amounts.
     form_of_b.update(
         {
@@ -122,8 +121,8 @@ def test_financing_years_and_rows_added_meanwhile_are_shown_and_kept(client, s):
 def test_goal_change_of_a_colleague_is_listed(client, s):
     measure = s["measure"]
     second = f.make_goal(s["field"], code="Z1.2", title="Mehr Frequenz")
-    form_of_a = _edit_post(measure, s, description="Text von A")
-    as_colleague(client, s, _edit_post(measure, s, goals=[s["goal"].pk, second.pk]))
+    form_of_a = edit_post(measure, s, description="Text von A")
+    as_colleague(client, s, edit_post(measure, s, goals=[s["goal"].pk, second.pk]))
 
     response = client.post(s["url"], form_of_a)
     assert response.status_code == 409
@@ -135,9 +134,9 @@ def test_goal_change_of_a_colleague_is_listed(client, s):
 
 def test_cost_line_deleted_meanwhile_becomes_a_visible_conflict_and_a_new_row(client, s):
     measure = s["measure"]
-    form_of_a = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s)
     form_of_a["costs-1-gross"] = "60.000,00"  # A edits the 2026 line ...
-    form_of_b = _edit_post(measure, s)
+    form_of_b = edit_post(measure, s)
     form_of_b["costs-1-DELETE"] = "on"  # ... which B deletes
     as_colleague(client, s, form_of_b)
 
@@ -162,7 +161,7 @@ def test_cost_line_deleted_meanwhile_becomes_a_visible_conflict_and_a_new_row(cl
 def test_row_deleted_without_a_new_version_is_still_a_conflict(client, s):
     """A row removed by another path (no new version) must not make every save fail or vanish."""
     measure = s["measure"]
-    form_of_a = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s)
     CostLine.objects.filter(measure=measure, year=2026).delete()
     response = client.post(s["url"], form_of_a)
     assert response.status_code == 409
@@ -175,7 +174,7 @@ def test_row_deleted_without_a_new_version_is_still_a_conflict(client, s):
 
 def test_removing_a_row_deleted_meanwhile_needs_no_conflict(client, s):
     measure = s["measure"]
-    form_of_a = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s)
     form_of_a["costs-1-DELETE"] = "on"
     CostLine.objects.filter(measure=measure, year=2026).delete()
     assert client.post(s["url"], form_of_a).status_code == 302
@@ -183,7 +182,7 @@ def test_removing_a_row_deleted_meanwhile_needs_no_conflict(client, s):
 
 
 def test_row_errors_without_a_visible_input_are_shown(client, s):
-    data = _edit_post(s["measure"], s)
+    data = edit_post(s["measure"], s)
     data["costs-0-measure"] = "999999"  # tampered: the row claims another measure
     response = client.post(s["url"], data)
     body = response.content.decode()
@@ -196,7 +195,7 @@ def test_row_errors_without_a_visible_input_are_shown(client, s):
 def test_related_measures_changed_through_another_measure_are_a_conflict(client, s):
     measure = s["measure"]
     other = f.make_measure(s["concept"], s["field"], code="HF1-M02", municipality=s["municipality"])
-    form_of_a = _edit_post(measure, s, title="Titel von A")
+    form_of_a = edit_post(measure, s, title="Titel von A")
     form_of_a["related_seen"] = ""
     # B relates the other measure to this one by saving the other measure: this one's version stays.
     services.measure_save(
@@ -223,8 +222,8 @@ def test_related_measures_changed_through_another_measure_are_a_conflict(client,
 def test_indicator_change_of_a_colleague_is_listed_and_marked(client, s):
     measure = s["measure"]
     indicator = f.make_indicator(measure, name="Entsiegelte Fläche", target_value="1000")
-    form_of_a = _edit_post(measure, s, title="Titel von A")
-    form_of_b = _edit_post(measure, s)
+    form_of_a = edit_post(measure, s, title="Titel von A")
+    form_of_b = edit_post(measure, s)
     form_of_b["indicators-0-target_value"] = "1.500,00"
     as_colleague(client, s, form_of_b)
 
@@ -237,12 +236,12 @@ def test_indicator_change_of_a_colleague_is_listed_and_marked(client, s):
 
 
 def test_edit_without_version_is_refused(client, s):
-    data = _edit_post(s["measure"], s, title="Ohne Version")
+    data = edit_post(s["measure"], s, title="Ohne Version")
     del data["version"]
     response = client.post(s["url"], data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Dem Formular fehlt die Versionsangabe" in body and "Es wurde nichts gespeichert." in body
+    assert "Versionsangabe fehlt" in body and "Es wurde nichts gespeichert." in body
     s["measure"].refresh_from_db()
     assert s["measure"].title == "Umgestaltung Marktplatz"
 

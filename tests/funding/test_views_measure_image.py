@@ -8,16 +8,9 @@ from django.urls import reverse
 
 from measures.models import Measure
 from tests import factories as f
-from tests.funding.test_views_measure import _edit_post, build_setup, create_url, full_post
+from tests.funding.editor_page import create_url, edit_post, full_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def s(client):
-    s = build_setup()
-    client.force_login(s["editor"])
-    return s
 
 
 def stored_files(settings) -> list[Path]:
@@ -44,8 +37,8 @@ def test_a_conflicting_save_leaves_no_file(client, s, settings):
     assert client.post(create_url(s), full_post(s)).status_code == 302
     measure = Measure.objects.get()
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
-    stale = _edit_post(measure, s, image_alt="Marktplatz")
-    assert client.post(url, _edit_post(measure, s, title="Zwischendurch")).status_code == 302
+    stale = edit_post(measure, s, image_alt="Marktplatz")
+    assert client.post(url, edit_post(measure, s, title="Zwischendurch")).status_code == 302
     stale["image"] = upload()
     response = client.post(url, stale)
     assert response.status_code == 409
@@ -62,7 +55,7 @@ def test_replaced_image_is_removed_after_the_commit(client, s, settings, django_
     assert stored_files(settings) == [first]
 
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
-    edit = _edit_post(measure, s, image_alt="Marktplatz neu")
+    edit = edit_post(measure, s, image_alt="Marktplatz neu")
     edit["image"] = upload("neu.png")
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, edit).status_code == 302
@@ -70,7 +63,7 @@ def test_replaced_image_is_removed_after_the_commit(client, s, settings, django_
     assert stored_files(settings) == [Path(measure.image.path)]
     assert not first.exists()
 
-    edit = _edit_post(measure, s)
+    edit = edit_post(measure, s)
     edit["image-clear"] = "on"
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, edit).status_code == 302

@@ -6,16 +6,9 @@ import pytest
 from django.urls import reverse
 
 from measures.models import Indicator, Measure
-from tests.funding.test_views_measure import _edit_post, build_setup, create_url, full_post, rows
+from tests.funding.editor_page import create_url, edit_post, full_post, rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def s(client):
-    s = build_setup()
-    client.force_login(s["editor"])
-    return s
 
 
 def with_indicators(data: dict, items: list[dict], initial: int = 0) -> dict:
@@ -46,7 +39,7 @@ def test_indicators_are_created_edited_deleted_with_history(client, s):
     page = client.get(url).content.decode()
     assert 'value="Entsiegelte Fläche"' in page and 'value="2.200,00"' in page
 
-    edit = _edit_post(measure, s)
+    edit = edit_post(measure, s)
     edit["indicators-0-target_value"] = "2.500,00"
     edit["indicators-1-DELETE"] = "on"
     assert client.post(url, edit).status_code == 302
@@ -99,7 +92,7 @@ def test_indicator_of_another_measure_cannot_be_taken_over(client, s):
     measure = Measure.objects.get()
     other = f.make_measure(s["concept"], s["field"], code="X1", municipality=s["municipality"])
     foreign = f.make_indicator(other, name="Fremd", target_value="5")
-    edit = _edit_post(measure, s)
+    edit = edit_post(measure, s)
     edit.update(
         rows(
             "indicators",

@@ -7,21 +7,13 @@ from django.urls import reverse
 
 from funding.models import CostLine, FinancingModule
 from measures.models import Indicator, Measure
-from tests.funding.editor_page import form_data, post_data
-from tests.funding.test_views_measure import build_setup, create_url, full_post
+from tests.funding.editor_page import create_url, form_data, full_post, post_data
 
 pytestmark = pytest.mark.django_db
 
 EMPTY_COST = {"section": "", "year": "", "gross": "", "ineligible": "", "note": ""}
 EMPTY_MODULE = {"kind": "grant", "programme": "", "source": "", "cost_share": "", "rate": "", "amount": ""}
 EMPTY_INDICATOR = {"name": "", "unit": "", "baseline": "", "target_value": "", "target_year": ""}
-
-
-@pytest.fixture
-def s(client):
-    s = build_setup()
-    client.force_login(s["editor"])
-    return s
 
 
 def test_empty_extra_rows_without_javascript_are_ignored(client, s):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding import versions
-from funding.models import CostLine, FinancingModule, KufVersion, KufVersionRow
+from funding.models import CostLine, KufVersion, KufVersionRow
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
@@ -184,7 +184,7 @@ def test_compare_defaults_to_the_newest_version_against_the_current_state(client
 
 
 E = "0,00 €"
-AMOUNTS = ["Gesamtkosten", "Zuwendungsfähige Kosten", "Zuwendungen", "Eigenanteil", "Mittel Dritter"]
+AMOUNTS = ["Gesamtkosten", "Zuwendungsfähige Kosten", "Zuwendung", "Eigenanteil", "Mittel Dritter"]
 SAME_100K = ("100.000,00", "100.000,00", 0)
 
 
@@ -441,36 +441,12 @@ def _insert_batches(count: int) -> int:
     return -(-count // batch)
 
 
-def _bulk_measures(concept, count: int, programme, start: int = 0) -> None:
-    """``count`` measures as ``f.make_costed_measures`` builds them, in a few bulk INSERTs."""
-    new = Measure.objects.bulk_create(
-        Measure(
-            concept=concept,
-            action_field=concept.action_fields.first() or f.make_action_field(concept),
-            municipality=concept.municipalities.first(),
-            code=f"B{number}",
-            title=f"Maßnahme {number}",
-            start_year=2024,
-            end_year=2030,
-        )
-        for number in range(start, start + count)
-    )
-    CostLine.objects.bulk_create(
-        CostLine(measure=measure, section=9, year=year, gross=D(gross), ineligible=D(ineligible))
-        for measure in new
-        for year, gross, ineligible in ((2025, "100000.00", "0"), (2026, "50000.00", "5000.00"))
-    )
-    FinancingModule.objects.bulk_create(
-        FinancingModule(measure=measure, kind="grant", programme=programme) for measure in new
-    )
-
-
 def _counts(client, s, count: int) -> tuple[int, int, int]:
     concept = f.make_concept(slug=f"gross-{count}")
     f.make_membership(concept, s["editor"], Role.EDITOR)
-    _bulk_measures(concept, count, s["lz"])
+    f.make_costed_measures(concept, count, s["lz"], bulk=True)
     old = versions.kuf_version_freeze(concept=concept, name="Alt", user=s["editor"])
-    _bulk_measures(concept, count // 5, s["lz"], start=count)
+    f.make_costed_measures(concept, count // 5, s["lz"], bulk=True)
     versions.kuf_version_freeze(concept=concept, name="Mittel", user=s["editor"])
     client.force_login(s["editor"])
     # Freezing: session, user, concept, roles, savepoint, name check, 6 for the live rows, approvals,

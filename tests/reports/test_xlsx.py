@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from funding import kuf, versions
+from funding import diff, kuf, versions
 from funding.selectors import kuf_checks_for_rows, kuf_rows_for_concept
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
@@ -269,6 +269,15 @@ def test_diff_workbook():
     header = header_row(ws)
     names = columns(ws, header)
     assert list(names)[5:8] == ["Gesamtkosten alt", "Gesamtkosten neu", "Gesamtkosten Differenz"]
+    # The money columns are named as on the comparison page (``diff.money_labels``): the KuF's headers.
+    assert [name.removesuffix(" alt") for name in names if name.endswith(" alt")] == [
+        "Gesamtkosten",
+        "Zuwendungsfähige Kosten",
+        "Zuwendung",
+        "Eigenanteil",
+        "Mittel Dritter",
+    ]
+    assert list(diff.money_labels()) == list(diff.MONEY_FIELDS)
     headings = [ws.cell(row=r, column=2).value for r in range(header + 1, ws.max_row + 1)]
     for heading in (
         "Neue Maßnahmen",
