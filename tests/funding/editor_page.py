@@ -138,6 +138,7 @@ def edit_post(measure, s: dict, **profile) -> dict:
     data.update(rows("indicators", indicator_rows, initial=len(indicator_rows)))
     return data
 
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 

@@ -108,7 +108,9 @@ CAMERA_EXIF = {0x8825: {1: "N", 2: (51.0, 27.0, 0.0)}, 0x010F: "Kamerahersteller
 
 
 def test_image_is_reencoded_downscaled_and_stripped(client, s):
-    upload = SimpleUploadedFile("foto.jpg", f.png_bytes((3000, 2000), fmt="JPEG", exif=CAMERA_EXIF), content_type="image/jpeg")
+    upload = SimpleUploadedFile(
+        "foto.jpg", f.png_bytes((3000, 2000), fmt="JPEG", exif=CAMERA_EXIF), content_type="image/jpeg"
+    )
     data = full_post(s, image_alt="Marktplatz heute")
     data["image"] = upload
     response = client.post(create_url(s), data)
