@@ -4,12 +4,12 @@ versions, and for measures.
 ``Measure`` is registered here, not in ``measures``, because its admin shows cost lines, financing
 modules and money totals, and only ``funding`` may know about those.
 
-Import and export: the admin imports through the same service as the editor (``funding.imports``:
+Import and export: the admin imports through the same service as the editor (``funding.exchange.imports``:
 upload → preview → confirm, all or nothing, the columns of the measure list), on its own pages
-(``funding.import_views.AdminImportUploadView``, "Import aus Excel/CSV" on the measure list and on a
+(``funding.exchange.views.AdminImportUploadView``, "Import aus Excel/CSV" on the measure list and on a
 concept's page); django-import-export's import is not used. Measures, cost lines and financing modules
 are exported through django-import-export ("Export" on the list, and the action "Ausgewählte …
-exportieren"), as CSV or .xlsx in the import's columns (``funding.resources``), so the file re-imports
+exportieren"), as CSV or .xlsx in the import's columns (``funding.exchange.resources``), so the file re-imports
 unchanged; the export needs the model's view permission (``IMPORT_EXPORT_EXPORT_PERMISSION_CODE``).
 A concept's page also links the editor's whole measure list as Excel.
 
@@ -25,6 +25,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 
+from funding import kuf
+from funding.exchange import resources
+from funding.exchange import views as exchange_views
+from funding.kuf.selectors import kuf_rows_for_measures, measures_with_totals
 from measures.admin import MeasureAdminBase
 from measures.models import Measure
 from projects.access import DOWNLOAD_REPORTS
@@ -32,7 +36,6 @@ from projects.admin import ConceptAdmin, ParentVersionMixin
 from projects.formatting import format_eur, format_percent
 from projects.models import Concept
 
-from . import import_views, kuf, resources
 from .access import admin_import_allowed
 from .models import (
     ApprovalNotice,
@@ -46,14 +49,13 @@ from .models import (
     KufVersionRow,
     MunicipalRate,
 )
-from .selectors import kuf_rows_for_measures, measures_with_totals
 
 # --- Export (django-import-export) ---------------------------------------------------------------------
 
 
 class SheetExportMixin(ExportActionMixin):
     """django-import-export's export of one sheet of the measure list (``resource_classes``: one
-    ``funding.resources.SheetResource``): "Export" on the list (with its filters and search) and the
+    ``funding.exchange.resources.SheetResource``): "Export" on the list (with its filters and search) and the
     action for selected rows, as .xlsx or CSV. Never its import.
 
     No choice of columns: the import needs the sheet as it is. No export button on the change form:
@@ -144,12 +146,12 @@ class MeasureAdmin(SheetExportMixin, MeasureAdminBase):
         return [
             path(
                 "import/",
-                wrap(import_views.AdminImportUploadView.as_view(model_admin=self)),
+                wrap(exchange_views.AdminImportUploadView.as_view(model_admin=self)),
                 name="{}_{}_import".format(*info),
             ),
             path(
                 "import/<int:concept_pk>/vorschau/",
-                wrap(import_views.AdminImportPreviewView.as_view(model_admin=self)),
+                wrap(exchange_views.AdminImportPreviewView.as_view(model_admin=self)),
                 name="{}_{}_import_preview".format(*info),
             ),
             *super().get_urls(),

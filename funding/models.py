@@ -1,7 +1,7 @@
 """Funding programmes, rates, cost lines, financing modules and approval notices.
 
-Depends on ``projects`` and ``measures``. The arithmetic over these rows lives in ``funding/kuf.py``
-(pure, no ORM); ``funding/selectors.py`` loads rows for it in a fixed number of queries.
+Depends on ``projects`` and ``measures``. The arithmetic over these rows lives in ``funding/kuf/arithmetic.py``
+(pure, no ORM); ``funding/kuf/selectors.py`` loads rows for it in a fixed number of queries.
 """
 
 from decimal import Decimal

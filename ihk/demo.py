@@ -28,8 +28,8 @@ from funding.models import (
     FundingProgramme,
     MunicipalRate,
 )
-from funding.programmes import standard_programmes_ensure
-from funding.versions import kuf_version_freeze
+from funding.programmes.services import standard_programmes_ensure
+from funding.versions.services import kuf_version_freeze
 from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.models import (

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.views import View
 
-from funding.filters import KufFilterSet
+from funding.kuf.filters import KufFilterSet
 from projects.access import DOWNLOAD_REPORTS, concept_for_user
 
 from .reports import selectors, xlsx

@@ -7,8 +7,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from funding import kuf
+from funding.kuf.selectors import kuf_table_for_concept
 from funding.models import CostLine
-from funding.selectors import kuf_table_for_concept
 from projects.models import ActionField, Concept, ConceptMunicipality, Goal, Quarter, SwotEntry
 from projects.selectors import concept_list_public
 
@@ -62,7 +62,7 @@ def concept_overview(*, concept: Concept) -> ConceptOverview:
     """Everything the public concept page shows, in a fixed number of queries.
 
     Queries: participations with municipality (1), quarters with municipality (1), action fields (1) with
-    goals (1), SWOT entries (1), and the KuF (6, see ``funding.selectors.kuf_rows_for_concept``).
+    goals (1), SWOT entries (1), and the KuF (6, see ``funding.kuf.selectors.kuf_rows_for_concept``).
     """
     participations = list(
         concept.participations.select_related("municipality").order_by("role", "municipality__name")

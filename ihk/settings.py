@@ -183,11 +183,11 @@ if not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# django-import-export serves the admin's export only (``funding.resources``); imports go through
-# ``funding.imports``. Exporting needs the model's view permission.
+# django-import-export serves the admin's export only (``funding.exchange.resources``); imports go through
+# ``funding.exchange.imports``. Exporting needs the model's view permission.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # Its own escaping drops a leading "=" only and turns every cell into text (an empty one into "None"),
-# so the file would not re-import unchanged; ``funding.resources``' formats escape = + - @ tab CR
+# so the file would not re-import unchanged; ``funding.exchange.resources``' formats escape = + - @ tab CR
 # themselves without changing the text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 

@@ -1,5 +1,5 @@
 """The profile part of the measure editor (Projektsteckbrief), its indicators, and the growable-table
-formset base that the money tables in ``funding.forms`` share."""
+formset base that the money tables in ``funding.editor.forms`` share."""
 
 from collections.abc import Mapping
 
@@ -192,7 +192,7 @@ class MeasureForm(forms.ModelForm):
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and start > end:
             self.add_error("end_year", _("Das Ende darf nicht vor dem Beginn liegen."))
-        # The period within the concept's programme years is checked by ``funding.services.measure_save``
+        # The period within the concept's programme years is checked by ``funding.editor.services.measure_save``
         # (``measures.services.measure_period_errors``, the rule of the admin and the import too).
         if (
             cleaned.get("image") or (self.instance.image and cleaned.get("image") is not False)
@@ -239,7 +239,7 @@ class MeasureForm(forms.ModelForm):
         return any(field.errors for field in self.visible_fields())
 
     def profile(self) -> dict:
-        """The cleaned data in the shape ``funding.services.measure_save`` expects."""
+        """The cleaned data in the shape ``funding.editor.services.measure_save`` expects."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
         data.pop("related_seen", None)
@@ -251,7 +251,7 @@ class MeasureForm(forms.ModelForm):
         return data
 
 
-# --- Growable tables (indicators here, cost lines and financing modules in ``funding.forms``) ------
+# --- Growable tables (indicators here, cost lines and financing modules in ``funding.editor.forms``) ------
 
 
 def _blank(value) -> bool:

@@ -1,8 +1,8 @@
 """Writes for the rows a measure owns in ``measures`` (its monitoring indicators), and the rules on a
-measure's profile that every write path applies: the editor (``funding.services.measure_save``), the
-admin (``measures.admin``) and the Excel import (``funding.imports``).
+measure's profile that every write path applies: the editor (``funding.editor.services.measure_save``), the
+admin (``measures.admin``) and the Excel import (``funding.exchange.imports``).
 
-``funding.services.measure_save`` calls ``indicators_sync`` inside its transaction, so the profile, the
+``funding.editor.services.measure_save`` calls ``indicators_sync`` inside its transaction, so the profile, the
 money rows and the indicators are saved together or not at all.
 """
 

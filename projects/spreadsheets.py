@@ -1,8 +1,8 @@
 """What every spreadsheet file of the app shares, whichever app writes or reads it: the escaping of
 text that a spreadsheet program would run as a formula, and the number formats of the cells.
 
-The workbooks of ``ihk/reports/xlsx.py``, the admin's export (``funding.resources``) and the import
-(``funding.imports``, which drops the CSV escape again) all use these definitions, so a sheet looks the
+The workbooks of ``ihk/reports/xlsx.py``, the admin's export (``funding.exchange.resources``) and the import
+(``funding.exchange.imports``, which drops the CSV escape again) all use these definitions, so a sheet looks the
 same and is escaped the same from wherever it comes. No ORM, no request, no openpyxl import: a cell is
 anything with openpyxl's ``value``, ``data_type`` and ``quotePrefix``.
 """

@@ -1,5 +1,5 @@
 """The Django admin: every model of our apps registered and opening, measure totals from the KuF and
-their query count, the import through ``funding.imports`` (with its permission), version bumps on
+their query count, the import through ``funding.exchange.imports`` (with its permission), version bumps on
 admin saves, the editor's image and concept rules, read-only KuF versions and sign-offs."""
 
 import datetime
@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from funding import import_views, kuf, services, versions
 from funding.access import IMPORT_PERMISSIONS
+from funding.editor import services as editor_services
+from funding.exchange import views as exchange_views
+from funding.kuf.selectors import kuf_rows_for_concept
 from funding.models import (
     ApprovalNotice,
     CostLine,
@@ -25,8 +27,10 @@ from funding.models import (
     KufVersion,
     KufVersionRow,
 )
+from funding.review import services as review_services
 from funding.rules import ReviewTarget
-from funding.selectors import kuf_rows_for_concept
+from funding.versions import fingerprint
+from funding.versions import services as versions_services
 from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.formatting import format_eur
@@ -81,17 +85,17 @@ def sample_data(admin_user):
         reference="35.01-2025/1",
     )
     factories.make_comment(measure, status=Comment.Status.PENDING)
-    versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
+    versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
     rows = kuf_rows_for_concept(concept=concept)
-    services.kuf_signoff_create(
+    review_services.kuf_signoff_create(
         target=ReviewTarget(concept=concept, municipality=hallenbeck),
         rows=rows,
         state=KufSignoff.State.APPROVED,
         reason="",
-        seen_hash=kuf.fingerprint_all(rows),
+        seen_hash=fingerprint.fingerprint_all(rows),
         user=admin_user,
     )
-    services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
+    review_services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
     Group.objects.create(name="Planungsbüro")
     return {"concept": concept, "measure": measure}
 
@@ -301,7 +305,7 @@ def test_admin_import_refuses_a_bad_file(client, admin_user, name, content, mess
 
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert import_views.SESSION_KEY not in client.session
+    assert exchange_views.SESSION_KEY not in client.session
     assert db_snapshot(concept) == before
 
 
@@ -330,7 +334,7 @@ def test_admin_import_refuses_a_concept_that_does_not_exist(client, admin_user):
     assert response.status_code == 400
     assert response.context["form"].errors["concept"] == ["Bitte ein vorhandenes Konzept wählen."]
     assert "Bitte ein vorhandenes Konzept wählen." in response.content.decode()
-    assert import_views.SESSION_KEY not in client.session
+    assert exchange_views.SESSION_KEY not in client.session
     assert db_snapshot(concept) == before
 
 
@@ -362,7 +366,7 @@ def test_admin_import_refuses_a_stale_preview_and_a_wrong_digest(client, admin_u
     assert "seit der Vorschau geändert" in html
     assert "4.000,00 € → 5.000,00 €" in html  # the new preview, with what is stored now
     assert db_snapshot(concept) == before
-    assert token in client.session[import_views.SESSION_KEY]  # kept: the new preview may be applied
+    assert token in client.session[exchange_views.SESSION_KEY]  # kept: the new preview may be applied
 
 
 def test_admin_import_token_belongs_to_its_concept(client, admin_user):
@@ -385,7 +389,7 @@ def test_admin_import_token_belongs_to_its_concept(client, admin_user):
     assert applied.redirect_chain == [(other_upload, 302)]
     assert any("nicht mehr vorhanden" in str(message) for message in applied.context["messages"])
     assert (db_snapshot(other), db_snapshot(concept)) == before
-    assert token in client.session[import_views.SESSION_KEY]  # still there for its own concept
+    assert token in client.session[exchange_views.SESSION_KEY]  # still there for its own concept
 
 
 def test_admin_import_permission(client):
@@ -442,12 +446,12 @@ def test_admin_import_warns_of_reset_signoffs(client, admin_user):
     hallenbeck = concept.municipalities.get(name="Hallenbeck")
     rows = kuf_rows_for_concept(concept=concept)
     own_rows = [row for row in rows if row.measure.municipality.key == "Hallenbeck"]
-    services.kuf_signoff_create(
+    review_services.kuf_signoff_create(
         target=ReviewTarget(concept=concept, municipality=hallenbeck),
         rows=rows,
         state=KufSignoff.State.APPROVED,
         reason="",
-        seen_hash=kuf.fingerprint_all(own_rows),
+        seen_hash=fingerprint.fingerprint_all(own_rows),
         user=admin_user,
     )
     client.force_login(admin_user)
@@ -562,7 +566,7 @@ def test_admin_save_moves_the_version_and_the_editor_gets_a_conflict(client, adm
     measure.refresh_from_db()
     assert (measure.title, measure.version) == ("Im Admin geändert", opened + 1)
     with pytest.raises(EditConflict) as conflict:
-        services.measure_save(
+        editor_services.measure_save(
             concept=concept,
             measure=measure,
             profile={"title": "Im Editor geändert"},
@@ -686,7 +690,7 @@ def test_admin_refuses_links_into_another_concept(client, admin_user):
 
 def test_kuf_version_admin_is_read_only_and_deletes_whole_versions(client, admin_user):
     concept, _programmes = kuf_concept(2)
-    version = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
+    version = versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
     client.force_login(admin_user)
 
     changelist = client.get(admin_url(KufVersion, "changelist"))
@@ -724,22 +728,24 @@ def _review_records(admin_user, count: int):
     concept = factories.make_concept([hallenbeck, rheinwerth])
     measures = factories.make_costed_measures(concept, count, factories.make_programme(), bulk=True)
     for number in range(count):
-        version = versions.kuf_version_freeze(concept=concept, name=f"Stand {number}", user=admin_user)
+        version = versions_services.kuf_version_freeze(
+            concept=concept, name=f"Stand {number}", user=admin_user
+        )
     rows = kuf_rows_for_concept(concept=concept)
     for _number in range(count):
         for municipality in (hallenbeck, rheinwerth):
-            services.kuf_signoff_create(
+            review_services.kuf_signoff_create(
                 target=ReviewTarget(concept=concept, municipality=municipality),
                 rows=rows,
                 state=KufSignoff.State.APPROVED,
                 reason="",
-                seen_hash=kuf.fingerprint_all(
+                seen_hash=fingerprint.fingerprint_all(
                     [r for r in rows if r.measure.municipality.key == municipality.name]
                 ),
                 user=admin_user,
             )
     for measure in measures:
-        services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
+        review_services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
     return version
 
 
@@ -796,7 +802,7 @@ def test_comment_actions_publish_and_reject(client, admin_user):
 
 
 def test_django_import_export_exports_but_never_imports(client, admin_user):
-    """The admin imports only through ``funding.imports`` (no second, weaker import); the export of
+    """The admin imports only through ``funding.exchange.imports`` (no second, weaker import); the export of
     measures, cost lines and financing modules is django-import-export's, in the import's columns
     (``tests/funding/test_admin_export.py``)."""
     client.force_login(admin_user)

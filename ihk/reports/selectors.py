@@ -15,12 +15,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from funding import diff, imports, kuf, versions
-from funding import selectors as funding_selectors
-from funding.checks import Check
-from funding.filters import GROUPINGS, YEAR_VALUES
+from funding import kuf
+from funding.exchange import imports
+from funding.kuf import selectors as kuf_selectors
+from funding.kuf.checks import Check
+from funding.kuf.filters import GROUPINGS, YEAR_VALUES
 from funding.models import KufVersion
-from funding.versions import KufSource, kuf_source
+from funding.versions import diff
+from funding.versions import selectors as versions_selectors
+from funding.versions.selectors import KufSource, kuf_source
 from projects.models import Concept
 
 
@@ -221,7 +224,7 @@ class MeasureListReport:
 
 def measure_list_report(*, concept: Concept) -> MeasureListReport:
     """Measures, cost lines and financing modules of a concept in the import's columns, so that the
-    file re-imports unchanged. Queries: see ``funding.imports.load_state``."""
+    file re-imports unchanged. Queries: see ``funding.exchange.imports.load_state``."""
     state = imports.load_state(concept=concept)
     return MeasureListReport(
         concept_title=concept.title,
@@ -269,12 +272,12 @@ def kuf_diff_report(*, concept: Concept, old: str = "", new: str = "") -> KufDif
         nonlocal live
         if value == CURRENT:
             if live is None:
-                live = funding_selectors.kuf_rows_for_concept(concept=concept)
+                live = kuf_selectors.kuf_rows_for_concept(concept=concept)
             return None, live, concept.years
         if value not in by_pk:
             raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht."))
         version = by_pk[value]
-        return version, versions.kuf_rows_for_version(version=version), list(version.years)
+        return version, versions_selectors.kuf_rows_for_version(version=version), list(version.years)
 
     old_version, old_rows, old_years = side(old)
     new_version, new_rows, new_years = side(new)

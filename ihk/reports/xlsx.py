@@ -35,8 +35,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from funding import diff, imports, kuf
-from funding.checks import kind_labels
+from funding import kuf
+from funding.exchange import imports
+from funding.kuf.checks import kind_labels
+from funding.versions import diff
 from projects.formatting import format_date, format_percent
 from projects.spreadsheets import (
     DATE_FORMAT,
@@ -437,7 +439,7 @@ def _data_column(table: imports.Table, key: str) -> Column:
 
 def measures_xlsx(report: selectors.MeasureListReport) -> bytes:
     """The measure list: sheets "Maßnahmen", "Kostenzeilen", "Finanzierung" with the header in the
-    first row, in the columns ``funding.imports`` reads, so the file re-imports unchanged."""
+    first row, in the columns ``funding.exchange.imports`` reads, so the file re-imports unchanged."""
     sheets = []
     for table in report.tables:
         sheets.append(
@@ -481,7 +483,7 @@ def _triple_columns(first_index: int, labels: Sequence[str]) -> list[Column]:
 
 
 def _field_text(key: str, value: object) -> str:
-    """A compared profile value of ``funding.diff`` as text."""
+    """A compared profile value of ``funding.versions.diff`` as text."""
     if key == "period" and isinstance(value, tuple) and len(value) == 2:
         return f"{value[0]}–{value[1]}"
     if key == "rates" and isinstance(value, tuple):

@@ -1,6 +1,6 @@
-"""The admin's export (django-import-export, ``funding.resources``): measures, cost lines and financing
+"""The admin's export (django-import-export, ``funding.exchange.resources``): measures, cost lines and financing
 modules of one concept as CSV and .xlsx, through the export view and the action; the files re-import
-through ``funding.imports`` with every row unchanged; the .xlsx sheet is the editor's measure list cell
+through ``funding.exchange.imports`` with every row unchanged; the .xlsx sheet is the editor's measure list cell
 by cell (values and number formats); formula-like text is escaped; a selection of several concepts or of part of a measure's rows is
 refused with a message; the view permission; a fixed number of queries however many rows."""
 
@@ -10,7 +10,7 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 
-from funding import imports, resources
+from funding.exchange import imports, resources
 from funding.models import CostLine, FinancingModule
 from measures.models import Measure
 from tests import factories

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from funding import checks, kuf
-from funding.kuf import CostInput, Label, MeasureInput, ModuleInput
+from funding import kuf
+from funding.kuf import CostInput, Label, MeasureInput, ModuleInput, checks
 
 D = Decimal
 HF1 = Label("HF1", "Zentren", 1)

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from funding import selectors
+from funding.kuf import selectors as kuf_selectors
 from measures.models import Measure
 from projects.models import Concept
 
@@ -40,7 +40,7 @@ def test_every_demo_measure_saves_unchanged_in_the_editor(client, admin_user):
     call_command("load_demo", "--allow-production", stdout=open("/dev/null", "w"))  # noqa: SIM115
     client.force_login(admin_user)
     for concept in Concept.objects.all():
-        before = {row.measure.uid: row.total for row in selectors.kuf_rows_for_concept(concept=concept)}
+        before = {row.measure.uid: row.total for row in kuf_selectors.kuf_rows_for_concept(concept=concept)}
         for measure in Measure.objects.filter(concept=concept):
             url = reverse("funding:measure_edit", args=[concept.slug, measure.pk])
             context = client.get(url).context
@@ -52,5 +52,5 @@ def test_every_demo_measure_saves_unchanged_in_the_editor(client, admin_user):
             }
             response = client.post(url, data)
             assert response.status_code == 302, (measure.code, response.context.get("extra_errors"))
-        after = {row.measure.uid: row.total for row in selectors.kuf_rows_for_concept(concept=concept)}
+        after = {row.measure.uid: row.total for row in kuf_selectors.kuf_rows_for_concept(concept=concept)}
         assert after == before

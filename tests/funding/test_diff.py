@@ -1,4 +1,4 @@
-"""Comparing two states of a KuF (``funding/diff.py``), without a database: constructed cases and a
+"""Comparing two states of a KuF (``funding/versions/diff.py``), without a database: constructed cases and a
 property test that the subtotals and totals of both sides add up."""
 
 from decimal import Decimal
@@ -6,8 +6,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from funding import diff, kuf
+from funding import kuf
 from funding.kuf import CostInput, Label, MeasureInput, ModuleInput
+from funding.versions import diff
 
 D = Decimal
 HF1 = Label("HF1", "Zentren", 1)

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from funding import imports
+from funding.editor.selectors import measure_history
+from funding.exchange import imports
 from funding.models import CostLine, FinancingModule, FinancingYear
-from funding.selectors import measure_history
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from projects.formatting import format_number, format_percent

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from funding import kuf
 from funding.kuf import Amounts, CostInput, Label, MeasureInput, ModuleInput
+from funding.versions import fingerprint
 
 D = Decimal
 HF1 = Label("HF1", "Zentren", 1)
@@ -457,7 +458,7 @@ def test_fingerprint_changes_with_any_shown_value():
         measure(costs=[CostInput(9, 2026, D("1000.00"))], modules=[grant("LZ", "70", [2026])])
     )
     other_rate = kuf.compute_row(measure(costs=costs, modules=[grant("LZ", "60", [2025])]))
-    assert kuf.fingerprint(base) == kuf.fingerprint(same)
-    prints = {kuf.fingerprint(row) for row in (base, moved, other_year, other_rate)}
+    assert fingerprint.fingerprint(base) == fingerprint.fingerprint(same)
+    prints = {fingerprint.fingerprint(row) for row in (base, moved, other_year, other_rate)}
     assert len(prints) == 4
-    assert kuf.fingerprint_all([base, moved]) == kuf.fingerprint_all([moved, base])
+    assert fingerprint.fingerprint_all([base, moved]) == fingerprint.fingerprint_all([moved, base])

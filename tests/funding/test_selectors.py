@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from funding.kuf.selectors import kuf_rows_for_concept, kuf_table_for_concept
 from funding.models import CostLine
-from funding.selectors import kuf_rows_for_concept, kuf_table_for_concept
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

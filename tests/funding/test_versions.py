@@ -9,8 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from funding import kuf, selectors, versions
+from funding import kuf
+from funding.kuf import selectors as kuf_selectors
 from funding.models import CostLine, FinancingModule, KufVersion, KufVersionRow, MunicipalRate
+from funding.versions import fingerprint
+from funding.versions import selectors as versions_selectors
+from funding.versions import services as versions_services
 from measures.models import Measure
 from tests import factories as f
 
@@ -56,7 +60,9 @@ def world():
 
 
 def _freeze(world, name="Antrag 2026", note=""):
-    return versions.kuf_version_freeze(concept=world["concept"], name=name, note=note, user=world["user"])
+    return versions_services.kuf_version_freeze(
+        concept=world["concept"], name=name, note=note, user=world["user"]
+    )
 
 
 def test_freeze_stores_every_column(world):
@@ -131,13 +137,13 @@ def test_freeze_stores_every_column(world):
 
 def test_version_rows_are_the_live_rows_at_freezing_time(world):
     concept = world["concept"]
-    live = selectors.kuf_rows_for_concept(concept=concept)
-    live_checks = selectors.kuf_checks_for_rows(concept=concept, rows=live)
+    live = kuf_selectors.kuf_rows_for_concept(concept=concept)
+    live_checks = kuf_selectors.kuf_checks_for_rows(concept=concept, rows=live)
     version = _freeze(world)
 
-    frozen = versions.kuf_rows_for_version(version=KufVersion.objects.get(pk=version.pk))
+    frozen = versions_selectors.kuf_rows_for_version(version=KufVersion.objects.get(pk=version.pk))
 
-    assert [kuf.fingerprint(row) for row in frozen] == [kuf.fingerprint(row) for row in live]
+    assert [fingerprint.fingerprint(row) for row in frozen] == [fingerprint.fingerprint(row) for row in live]
     for old, new in zip(live, frozen, strict=True):
         assert new.measure.uid == old.measure.uid and new.measure.id == old.measure.id
         assert new.by_year == old.by_year
@@ -155,7 +161,7 @@ def test_version_rows_are_the_live_rows_at_freezing_time(world):
             (g.label, g.total) for g in live_table.groups
         ]
         assert frozen_table.by_programme == live_table.by_programme
-    assert versions.kuf_checks_for_version(version=version) == live_checks
+    assert versions_selectors.kuf_checks_for_version(version=version) == live_checks
 
 
 def test_rows_and_checks_of_a_version_cost_one_query(world, django_assert_num_queries):
@@ -163,8 +169,8 @@ def test_rows_and_checks_of_a_version_cost_one_query(world, django_assert_num_qu
     version = KufVersion.objects.get(pk=version_pk)
 
     with django_assert_num_queries(1):
-        rows = versions.kuf_rows_for_version(version=version)
-        checks = versions.kuf_checks_for_version(version=version)
+        rows = versions_selectors.kuf_rows_for_version(version=version)
+        checks = versions_selectors.kuf_checks_for_version(version=version)
 
     assert len(rows) == 3 and set(checks) == {row.measure.uid for row in rows}
 
@@ -189,7 +195,7 @@ def test_freeze_refuses_a_name_used_in_the_concept_and_saves_nothing(world):
     assert KufVersion.objects.count() == 1 and KufVersionRow.objects.count() == 3
     # The same name in another concept is fine.
     other = f.make_concept()
-    versions.kuf_version_freeze(concept=other, name="Antrag 2026", user=world["user"])
+    versions_services.kuf_version_freeze(concept=other, name="Antrag 2026", user=world["user"])
     assert KufVersion.objects.count() == 2
 
 
@@ -203,7 +209,7 @@ def test_freeze_refuses_a_too_long_name(world):
 
 def _freeze_queries(concept, user) -> int:
     with CaptureQueriesContext(connection) as context:
-        versions.kuf_version_freeze(concept=concept, name="Stand", user=user)
+        versions_services.kuf_version_freeze(concept=concept, name="Stand", user=user)
     return len(context.captured_queries)
 
 
@@ -277,7 +283,7 @@ def test_the_database_refuses_any_update_of_a_version_or_its_rows(world):
 
 def test_later_edits_never_change_a_version(world):
     concept = world["concept"]
-    live_before = kuf.build_table(selectors.kuf_rows_for_concept(concept=concept), years=concept.years)
+    live_before = kuf.build_table(kuf_selectors.kuf_rows_for_concept(concept=concept), years=concept.years)
     version = _freeze(world)
     market, park, empty = world["measures"]
 
@@ -289,15 +295,15 @@ def test_later_edits_never_change_a_version(world):
     f.make_costed_measures(concept, 2, world["lz"])
     park.delete()
 
-    frozen = versions.kuf_rows_for_version(version=KufVersion.objects.get(pk=version.pk))
+    frozen = versions_selectors.kuf_rows_for_version(version=KufVersion.objects.get(pk=version.pk))
     table = kuf.build_table(frozen, years=version.years)
     assert table.total == live_before.total
     assert table.by_year == live_before.by_year
     assert [row.measure.code for row in frozen] == ["A.1", "B.1", "B.2"]
     assert frozen[0].measure.title == "Marktplatz" and frozen[0].measure.action_field.key == "HF1"
-    live_after = kuf.build_table(selectors.kuf_rows_for_concept(concept=concept), years=concept.years)
+    live_after = kuf.build_table(kuf_selectors.kuf_rows_for_concept(concept=concept), years=concept.years)
     assert live_after.total.gross != table.total.gross
-    listed = versions.kuf_versions_for_concept(concept=concept).get()
+    listed = versions_selectors.kuf_versions_for_concept(concept=concept).get()
     assert (listed.row_count, listed.gross_total, listed.grant_total) == (
         3,
         live_before.total.gross,
@@ -357,7 +363,7 @@ def test_the_database_refuses_to_delete_single_rows_of_a_version(world):
     _refused_with(lambda: KufVersionRow.objects.filter(version=version).delete(), message)
 
     assert _gross_of(version) == before == _gross_of(other)
-    listed = {v.pk: v for v in versions.kuf_versions_for_concept(concept=world["concept"])}
+    listed = {v.pk: v for v in versions_selectors.kuf_versions_for_concept(concept=world["concept"])}
     assert (listed[version.pk].row_count, listed[version.pk].gross_total) == (3, D("2000000.00"))
 
 

@@ -4,10 +4,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from funding import import_views, kuf, services
+from funding.exchange import views as exchange_views
+from funding.kuf.selectors import kuf_rows_for_concept
 from funding.models import CostLine, KufSignoff
+from funding.review import services as review_services
 from funding.rules import ReviewTarget
-from funding.selectors import kuf_rows_for_concept
+from funding.versions import fingerprint
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
@@ -131,8 +133,8 @@ def test_cancel_drops_the_pending_file(client, setup):
         reverse("funding:import_preview", args=[concept.slug]), {"datei": token, "cancel": "1"}
     )
     assert cancelled.status_code == 302
-    assert import_views.SESSION_KEY in client.session
-    assert token not in client.session[import_views.SESSION_KEY]
+    assert exchange_views.SESSION_KEY in client.session
+    assert token not in client.session[exchange_views.SESSION_KEY]
 
 
 @pytest.mark.parametrize(
@@ -149,12 +151,12 @@ def test_bad_files_are_refused_at_the_upload(client, setup, name, content, messa
     response = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert import_views.SESSION_KEY not in client.session
+    assert exchange_views.SESSION_KEY not in client.session
 
 
 def test_too_large_files_are_refused(client, setup, monkeypatch):
     concept, _editor = setup
-    monkeypatch.setattr("funding.forms.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("funding.exchange.forms.MAX_UPLOAD_BYTES", 10)
     upload = SimpleUploadedFile("liste.csv", b"Kuerzel;Jahr;Kostengruppe;Gesamtkosten\n")
     response = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
     assert response.status_code == 400
@@ -217,12 +219,12 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
     for name in ("Hallenbeck", "Rheinwerth"):
         municipality = concept.municipalities.get(name=name)
         own = [row for row in rows if row.measure.municipality.key == name]
-        services.kuf_signoff_create(
+        review_services.kuf_signoff_create(
             target=ReviewTarget(concept=concept, municipality=municipality),
             rows=rows,
             state=KufSignoff.State.APPROVED,
             reason="",
-            seen_hash=kuf.fingerprint_all(own),
+            seen_hash=fingerprint.fingerprint_all(own),
             user=reviewer,
         )
     workbook = measure_list_workbook(concept)

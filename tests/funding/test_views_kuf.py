@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from funding import kuf, versions
-from funding.kuf_views import KufTableView
+from funding import kuf
 from funding.models import ApprovalNotice, CostLine, FinancingModule, MunicipalRate
+from funding.review.views import KufTableView
+from funding.versions import services as versions_services
 from measures.models import Measure
 from projects.formatting import format_eur
 from projects.models import Concept, ConceptMembership
@@ -225,7 +226,7 @@ def test_demo_totals_equal_independent_sums_for_every_grouping_and_filter(rf):
     call_command("load_demo", "--allow-production", stdout=open("/dev/null", "w"))  # noqa: SIM115
     concept = Concept.objects.get(slug="iihk-lippe-wesseltal-2030")
     admin = f.make_user(is_superuser=True)
-    version = versions.kuf_version_freeze(concept=concept, name="Prüfstand", user=None)
+    version = versions_services.kuf_version_freeze(concept=concept, name="Prüfstand", user=None)
     page = KufTableView.as_view()
 
     def get(url: str):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from funding import services
+from funding.editor import services as editor_services
 from funding.models import CostLine
 from measures.models import Indicator, Measure
 from projects.models import ConceptMembership
@@ -198,7 +198,7 @@ def test_related_measures_changed_through_another_measure_are_a_conflict(client,
     form_of_a = edit_post(measure, s, title="Titel von A")
     form_of_a["related_seen"] = ""
     # B relates the other measure to this one by saving the other measure: this one's version stays.
-    services.measure_save(
+    editor_services.measure_save(
         concept=s["concept"],
         measure=other,
         profile={"related": [measure]},
@@ -250,7 +250,7 @@ def test_service_refuses_an_update_without_version(s):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="Versionsangabe"):
-        services.measure_save(
+        editor_services.measure_save(
             concept=s["concept"],
             measure=s["measure"],
             profile={"title": "Ohne Version"},

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding.models import FundingProgramme, MunicipalRate
-from funding.programmes import encode_rates, rate_grid
+from funding.programmes.selectors import rate_grid
+from funding.programmes.services import encode_rates
 from projects.models import ConceptMembership
 from tests import factories as f
 

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from funding import kuf, selectors
+from funding.kuf import selectors as kuf_selectors
 from funding.models import KufComment, KufSignoff
+from funding.versions import fingerprint
 from projects.models import ConceptMembership
 from tests import factories as f
 
@@ -158,9 +159,13 @@ def test_fingerprints_match_the_kuf_rows():
     measure = f.make_measure(concept)
     f.make_cost_line(measure, year=2025, gross="1000.00")
     before = {
-        row.measure.uid: kuf.fingerprint(row) for row in selectors.kuf_rows_for_concept(concept=concept)
+        row.measure.uid: fingerprint.fingerprint(row)
+        for row in kuf_selectors.kuf_rows_for_concept(concept=concept)
     }
-    after = {row.measure.uid: kuf.fingerprint(row) for row in selectors.kuf_rows_for_concept(concept=concept)}
+    after = {
+        row.measure.uid: fingerprint.fingerprint(row)
+        for row in kuf_selectors.kuf_rows_for_concept(concept=concept)
+    }
     assert before == after
 
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from funding import versions
 from funding.models import CostLine, KufVersion, KufVersionRow
+from funding.versions import services as versions_services
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
@@ -44,7 +44,7 @@ def _compare_url(concept, **params) -> str:
 
 
 def _freeze(s, name: str) -> KufVersion:
-    return versions.kuf_version_freeze(concept=s["concept"], name=name, user=s["editor"])
+    return versions_services.kuf_version_freeze(concept=s["concept"], name=name, user=s["editor"])
 
 
 # --- The list and freezing ------------------------------------------------------------------------------
@@ -411,7 +411,9 @@ def test_compare_two_versions_and_a_version_with_itself(client, s):
 
 
 def test_compare_refuses_unknown_states_and_says_so_without_versions(client, s):
-    other_version = versions.kuf_version_freeze(concept=f.make_concept(), name="Fremd", user=s["editor"])
+    other_version = versions_services.kuf_version_freeze(
+        concept=f.make_concept(), name="Fremd", user=s["editor"]
+    )
     client.force_login(s["editor"])
 
     response = client.get(_compare_url(s["concept"]))
@@ -445,9 +447,9 @@ def _counts(client, s, count: int) -> tuple[int, int, int]:
     concept = f.make_concept(slug=f"gross-{count}")
     f.make_membership(concept, s["editor"], Role.EDITOR)
     f.make_costed_measures(concept, count, s["lz"], bulk=True)
-    old = versions.kuf_version_freeze(concept=concept, name="Alt", user=s["editor"])
+    old = versions_services.kuf_version_freeze(concept=concept, name="Alt", user=s["editor"])
     f.make_costed_measures(concept, count // 5, s["lz"], bulk=True)
-    versions.kuf_version_freeze(concept=concept, name="Mittel", user=s["editor"])
+    versions_services.kuf_version_freeze(concept=concept, name="Mittel", user=s["editor"])
     client.force_login(s["editor"])
     # Freezing: session, user, concept, roles, savepoint, name check, 6 for the live rows, approvals,
     # the version's id, savepoint, version, release, release; then the rows' bulk INSERT (one

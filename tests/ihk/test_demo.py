@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
-from funding import diff, versions
+from funding.kuf.selectors import kuf_rows_for_concept, kuf_table_for_concept
 from funding.models import (
     ApprovalNotice,
     CostLine,
@@ -18,7 +18,8 @@ from funding.models import (
     KufVersion,
     MunicipalRate,
 )
-from funding.selectors import kuf_rows_for_concept, kuf_table_for_concept
+from funding.versions import diff
+from funding.versions import selectors as versions_selectors
 from ihk.demo import IIHK_SLUG, RHEINWERTH_SLUG, USERS, demo_load, demo_password
 from measures.models import Measure
 from participation.models import Comment
@@ -362,12 +363,13 @@ def test_demo_has_two_frozen_applications_with_the_revision_between(demo):
     old, new = KufVersion.objects.filter(concept=concept).order_by("created_at")
     assert (old.name, old.created_at.date().isoformat()) == ("Antrag 2025", "2025-09-01")
     assert (new.name, new.created_at.date().isoformat()) == ("Antrag 2026", "2026-09-01")
-    old_gross = sum(row.total.gross for row in versions.kuf_rows_for_version(version=old))
-    new_gross = sum(row.total.gross for row in versions.kuf_rows_for_version(version=new))
+    old_gross = sum(row.total.gross for row in versions_selectors.kuf_rows_for_version(version=old))
+    new_gross = sum(row.total.gross for row in versions_selectors.kuf_rows_for_version(version=new))
     live_gross = sum(row.total.gross for row in kuf_rows_for_concept(concept=concept))
     assert new_gross == live_gross
     assert Decimal("1.08") <= new_gross / old_gross <= Decimal("1.15")  # DOMAIN.md: costs up 8–15 %
     result = diff.kuf_diff(
-        old=versions.kuf_rows_for_version(version=old), new=versions.kuf_rows_for_version(version=new)
+        old=versions_selectors.kuf_rows_for_version(version=old),
+        new=versions_selectors.kuf_rows_for_version(version=new),
     )
     assert result.summary.startswith("+4,54 Mio. € Gesamtkosten")

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from funding import kuf, versions
+from funding import kuf
+from funding.versions import services as versions_services
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from tests import factories as f
@@ -61,7 +62,7 @@ def test_recalculated_kuf_totals_equal_the_app_to_the_cent(tmp_path):
 
 def test_recalculated_comparison_equals_the_diff(tmp_path):
     concept, _programmes = kuf_concept(4)
-    versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+    versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     line = Measure.objects.get(concept=concept, code="M002").cost_lines.get(year=2026)
     line.gross += Decimal("1234.56")
     line.save()

@@ -4,7 +4,7 @@ a fixed number of queries however many measures."""
 import pytest
 from django.urls import reverse
 
-from funding import versions
+from funding.versions import services as versions_services
 from projects.models import ConceptMembership
 from tests import factories as f
 from tests.excel import columns, header_row, kuf_concept, open_workbook
@@ -66,9 +66,9 @@ def test_kuf_download_takes_the_kuf_page_filters(client):
 
 def test_kuf_download_of_a_frozen_version(client):
     concept, _programmes = kuf_concept(2)
-    version = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+    version = versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     other, _ = kuf_concept(1)
-    foreign = versions.kuf_version_freeze(concept=other, name="Fremd", user=None)
+    foreign = versions_services.kuf_version_freeze(concept=other, name="Fremd", user=None)
     _login(client, concept)
     url = reverse("reports:kuf_xlsx", args=[concept.slug])
     response = client.get(url, {"stand": version.pk})
@@ -85,8 +85,8 @@ def test_comparison_download(client):
     _login(client, concept)
     url = reverse("reports:kuf_diff_xlsx", args=[concept.slug])
     assert client.get(url).status_code == 404  # no frozen version yet
-    first = versions.kuf_version_freeze(concept=concept, name="Stand 01.09.2025", user=None)
-    second = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+    first = versions_services.kuf_version_freeze(concept=concept, name="Stand 01.09.2025", user=None)
+    second = versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     response = client.get(url, {"alt": first.pk, "neu": second.pk})
     assert response.status_code == 200
     ws = open_workbook(response.content)["Vergleich"]
@@ -143,7 +143,7 @@ def test_query_counts_do_not_grow(client, django_assert_num_queries):
     user = f.make_user()
     for concept in (small, large):
         f.make_membership(concept, user, Role.FUNDER)
-        versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+        versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     client.force_login(user)
     for concept in (small, large):
         # KuF: session (1), user (1), concept (1), roles (1); measures, quarters, cost lines, modules,

@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from funding import diff, kuf, versions
-from funding.selectors import kuf_checks_for_rows, kuf_rows_for_concept
+from funding import kuf
+from funding.kuf.selectors import kuf_checks_for_rows, kuf_rows_for_concept
+from funding.versions import diff
+from funding.versions import services as versions_services
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from tests import factories as f
@@ -136,7 +138,7 @@ def test_filtered_report_shows_the_filter_and_only_the_kept_years():
 
 def test_version_report_names_the_version():
     concept, _programmes = kuf_concept(2)
-    version = versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+    version = versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     source = selectors.kuf_source(concept=concept, stand=str(version.pk))
     report = selectors.kuf_report_for_source(concept=concept, source=source)
     assert report.meta.version == "Antrag 2026"
@@ -253,7 +255,7 @@ def test_measure_list_workbook():
 
 def test_diff_workbook():
     concept, _programmes = kuf_concept(3)
-    versions.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
+    versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=None)
     line = Measure.objects.get(concept=concept, code="M001").cost_lines.get(year=2025)
     line.gross += Decimal("1000.00")
     line.save()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from funding.models import FundingProgramme
-from funding.programmes import standard_programmes_ensure
+from funding.programmes.services import standard_programmes_ensure
 
 
 class Command(BaseCommand):

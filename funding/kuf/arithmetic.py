@@ -1,7 +1,7 @@
 """The arithmetic of the cost and financing overview (Kosten- und Finanzierungsübersicht, KuF).
 
 Pure functions over plain dataclasses of ``Decimal``: no ORM, no request, no settings. The selector in
-``funding/selectors.py`` loads a concept's rows and hands them in; the measure editor, the KuF page, the
+``funding/kuf/selectors.py`` loads a concept's rows and hands them in; the measure editor, the KuF page, the
 exports and the reports all call this one module, so every screen and file shows the same figures.
 
 Rules, per measure and year (DOMAIN.md):
@@ -25,10 +25,38 @@ Every cell is rounded once; totals are sums of rounded cells, so a printed table
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+__all__ = [
+    "CENT",
+    "GRANT",
+    "GROUPINGS",
+    "GROUP_BY_ACTION_FIELD",
+    "GROUP_BY_MUNICIPALITY",
+    "GROUP_BY_PROGRAMME",
+    "HUNDRED",
+    "MODULE_KINDS",
+    "MUNICIPAL",
+    "THIRD_PARTY",
+    "ZERO",
+    "Amounts",
+    "CostInput",
+    "KufGroup",
+    "KufRow",
+    "KufTable",
+    "Label",
+    "MeasureInput",
+    "ModuleInput",
+    "RowFilter",
+    "build_table",
+    "compute_row",
+    "money",
+    "resolve_rate",
+    "select_rows",
+    "spread",
+]
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -452,38 +480,3 @@ def select_rows(rows: Iterable[KufRow], row_filter: RowFilter) -> list[KufRow]:
             )
         )
     return selected
-
-
-def fingerprint(row: KufRow) -> str:
-    """A short hash of everything a reviewer sees in a row: profile columns and every money cell. Equal
-    fingerprints mean the row shows exactly the same; a sign-off stores them to notice later changes."""
-    measure = row.measure
-    parts = [
-        measure.code,
-        measure.title,
-        measure.action_field.key,
-        measure.municipality.key,
-        ",".join(measure.quarters),
-        measure.responsible_body,
-        str(measure.priority),
-        str(measure.hoai_phase),
-        measure.status,
-        f"{measure.start_year}-{measure.end_year}",
-        ",".join(row.programmes),
-        ",".join(str(rate) for rate in row.rates),
-        ",".join(str(section) for section in row.sections),
-    ]
-    for year in sorted(row.by_year):
-        cell = row.by_year[year]
-        grants = ",".join(f"{code}={value}" for code, value in sorted(cell.grants_by_programme.items()))
-        parts.append(
-            f"{year}:{cell.gross}|{cell.ineligible}|{cell.grant}|{cell.third_party}|"
-            f"{cell.municipal_share}|{cell.gap}|{grants}"
-        )
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
-
-
-def fingerprint_all(rows: Iterable[KufRow]) -> str:
-    """One hash over several rows (order-independent): what a reviewer saw when loading the page."""
-    combined = "".join(sorted(f"{row.measure.uid}:{fingerprint(row)}" for row in rows))
-    return hashlib.sha256(combined.encode()).hexdigest()[:16]

@@ -1,4 +1,4 @@
-"""The Excel/CSV import pages: upload → preview → confirm (see ``funding.imports``), in the editor and in
+"""The Excel/CSV import pages: upload → preview → confirm (see ``funding.exchange.imports``), in the editor and in
 the Django admin.
 
 Both use the same service layer (``imports.read_upload``, ``import_plan``, ``import_apply``), the same
@@ -29,13 +29,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from funding.access import admin_concept_for_import, admin_import_allowed
+from funding.review.notices import announce_review_resets
 from projects.access import DOWNLOAD_REPORTS, EDIT, concept_for_user
 from projects.models import Concept
 
 from . import imports
-from .access import admin_concept_for_import, admin_import_allowed
 from .forms import ImportUploadForm
-from .views import announce_review_resets
 
 SESSION_KEY = "funding_imports"
 MAX_PENDING = 3

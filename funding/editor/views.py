@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from funding.kuf import selectors as kuf_selectors
+from funding.review.notices import announce_review_resets
 from measures.access import measure_for_user
 from measures.forms import IndicatorFormSet, Indicators, MeasureForm
 from measures.models import Measure
@@ -62,7 +64,7 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         concept = concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=INTERNAL)
-        table = selectors.kuf_table_for_concept(concept=concept)
+        table = kuf_selectors.kuf_table_for_concept(concept=concept)
         return super().get_context_data(
             concept=concept,
             table=table,
@@ -312,23 +314,6 @@ def _put_row_notes(forms: EditorForms, conflict: selectors.MeasureConflict) -> N
     """Show the conflict's note on each row deleted or added by someone else."""
     for (prefix, index), note in conflict.row_notes.items():
         forms.tables[prefix].forms[index].conflict_note = note
-
-
-def announce_review_resets(request, concept, municipality_ids: set[int]) -> None:
-    """Tell the editor when a change has reset a municipality's KuF sign-off."""
-    for review in selectors.kuf_reviews_reset(concept=concept, municipality_ids=municipality_ids):
-        messages.warning(
-            request,
-            _(
-                "Die Prüfung der KuF von %(municipality)s („%(result)s“) ist zurückgesetzt, weil sich "
-                "diese Zeilen geändert haben: %(codes)s. Die Kommune muss erneut prüfen."
-            )
-            % {
-                "municipality": review.municipality.name,
-                "result": review.signoff.get_state_display(),
-                "codes": ", ".join(review.changed),
-            },
-        )
 
 
 def _fill(form) -> bool:

@@ -60,15 +60,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from funding.editor import services as editor_services
+from funding.models import CostLine, CostSection, FinancingModule, FinancingYear, FundingProgramme
 from measures.models import Measure
 from measures.services import measure_period_errors
 from projects.formatting import format_eur, format_number, format_percent
 from projects.models import ActionField, Concept, Goal, Municipality, Quarter
 from projects.parsing import parse_decimal
 from projects.spreadsheets import is_formula_like
-
-from . import services
-from .models import CostLine, CostSection, FinancingModule, FinancingYear, FundingProgramme
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # an .xlsx is a zip: refuse archives that unpack to more
@@ -372,7 +371,7 @@ def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
 def _csv_cell(value: str) -> str | None:
     if not value.strip():
         return None
-    # The admin's CSV export (``funding.resources``) writes formula-like text with a leading apostrophe
+    # The admin's CSV export (``funding.exchange.resources``) writes formula-like text with a leading apostrophe
     # (OWASP "CSV injection"); reading drops it again, so the file re-imports unchanged.
     if value.startswith("'") and is_formula_like(value[1:]):
         return value[1:]
@@ -1587,7 +1586,7 @@ class _Planner:
             if years is None:
                 years = {year: entry.amount for year, entry in stored_years.items()}
             data.append(
-                services.ModuleData(
+                editor_services.ModuleData(
                     kind=values["kind"],
                     programme=programme,
                     source=new_values.get("source", module.source if module else ""),
@@ -1657,7 +1656,7 @@ class _Planner:
                 self.writes.touched.add(code)
         if not complete:
             return
-        for message in services.financing_errors(modules=data):
+        for message in editor_services.financing_errors(modules=data):
             rows[0][0].error(headers["cost_share"], message)
         for modules in pool.values():
             for module in modules:

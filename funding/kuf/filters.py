@@ -13,9 +13,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from funding import kuf
 from measures.models import Measure
-
-from . import kuf
 
 GROUPINGS = {
     kuf.GROUP_BY_ACTION_FIELD: _("Handlungsfeld"),

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from funding.models import FundingProgramme
 from projects.fields import GermanDecimalField, german_decimal_formfield
 
-from .models import FundingProgramme
-from .programmes import RateGrid, RateKey
+from .selectors import RateGrid, RateKey
 
 
 class ProgrammeForm(forms.ModelForm):

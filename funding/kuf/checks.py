@@ -20,9 +20,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from funding import kuf
 from projects.formatting import format_eur, format_percent
-
-from . import kuf
 
 GAP = "gap"
 OVER = "over"

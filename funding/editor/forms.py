@@ -1,5 +1,6 @@
 """Forms of the measure editor's money part: cost lines and financing modules, as growable tables;
-and the helpers that rewrite a posted table after an edit conflict (rows deleted or added meanwhile)."""
+and the helpers that rewrite a posted table after an edit conflict (rows deleted or added meanwhile).
+"""
 
 import re
 from decimal import Decimal
@@ -9,14 +10,13 @@ from django.forms import inlineformset_factory
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from funding.models import CostLine, FinancingModule, FundingProgramme
 from measures.forms import RowForm, RowsFormSet
 from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
 from projects.formatting import format_eur, format_percent
 from projects.models import Concept
 
-from .imports import EXTENSIONS, MAX_UPLOAD_BYTES
-from .models import CostLine, FinancingModule, FundingProgramme, KufSignoff
 from .services import CostLineData, ModuleData
 
 
@@ -289,41 +289,3 @@ def insert_stored_rows(data: QueryDict, *, prefix: str, forms_to_add: list[forms
 def programmes_for_editor() -> list[FundingProgramme]:
     """All programmes, loaded once for every module row of the editor."""
     return list(FundingProgramme.objects.order_by("code"))
-
-
-class KufSignoffForm(forms.Form):
-    """A reviewer's verdict; the two submit buttons carry ``state``. ``seen`` is the fingerprint of the
-    rows as the page showed them."""
-
-    state = forms.ChoiceField(choices=KufSignoff.State.choices, label=_("Ergebnis"))
-    reason = forms.CharField(
-        label=_("Begründung (bei „Änderung erbeten“ nötig)"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
-class KufCommentForm(forms.Form):
-    text = forms.CharField(label=_("Kommentar"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class ImportUploadForm(forms.Form):
-    """The file of an Excel/CSV import (see ``funding.imports``): .xlsx or .csv, size-limited."""
-
-    file = forms.FileField(
-        label=_("Datei (.xlsx oder .csv)"),
-        help_text=_("Höchstens 5 MB. Spalten wie in der Excel-Ausgabe „Maßnahmenliste“."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(EXTENSIONS):
-            raise forms.ValidationError(_("Bitte eine .xlsx- oder .csv-Datei hochladen."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("Die Datei ist größer als %(max)s MB.") % {"max": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload

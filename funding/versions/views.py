@@ -1,84 +1,30 @@
-"""Frozen KuF versions ("Stände"): the list with the form to freeze the current state, and the comparison
-of two states (a version or the current KuF) with what changed.
-
-Figures come from ``funding/kuf.py`` (live rows), ``funding/versions.py`` (frozen rows) and
-``funding/diff.py`` (the comparison); this module only parses input, checks access and formats.
-"""
+"""The pages of frozen KuF versions: the list (with freezing) and the comparison of two states."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from funding import kuf
+from funding.access import FREEZE
+from funding.kuf import selectors as kuf_selectors
+from funding.models import KufVersion
 from measures.models import Measure
 from projects.access import DOWNLOAD_REPORTS, INTERNAL, concept_for_user
-from projects.formatting import format_date, format_eur, format_percent
+from projects.formatting import format_eur, format_percent
 
-from . import diff, kuf, selectors, versions
-from .access import FREEZE
-from .models import KufVersion
+from . import diff, selectors, services
+from .forms import ALL_AMOUNTS, CURRENT, KufCompareForm, KufVersionForm, version_label
 
-CURRENT = "aktuell"
 STATUS_LABELS = dict(Measure.Status.choices)
 PRIORITY_LABELS = dict(Measure.Priority.choices)
 HOAI_LABELS = dict(Measure.HoaiPhase.choices)
 EMPTY = "–"
-UNKNOWN_STATE = {"invalid_choice": gettext_lazy("Diesen Stand gibt es in diesem Konzept nicht.")}
-
-
-class KufVersionForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name des Stands"),
-        max_length=100,
-        help_text=gettext_lazy("Zum Beispiel „Antrag 2026“ oder „Stand 01.09.2025“."),
-        error_messages={"required": gettext_lazy("Bitte geben Sie dem Stand einen Namen.")},
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Bemerkung"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-def _version_label(version: KufVersion) -> str:
-    return f"{version.name} ({format_date(timezone.localtime(version.created_at).date())})"
-
-
-ALL_AMOUNTS = "alle"
-
-
-class KufCompareForm(forms.Form):
-    """Which two states to compare (a version's pk or ``CURRENT`` on each side) and which amounts the
-    tables show (``betrag``: all five, or one of ``diff.MONEY_FIELDS``)."""
-
-    alt = forms.ChoiceField(label=gettext_lazy("Alter Stand"), error_messages=UNKNOWN_STATE)
-    neu = forms.ChoiceField(label=gettext_lazy("Neuer Stand"), error_messages=UNKNOWN_STATE)
-    betrag = forms.ChoiceField(
-        label=gettext_lazy("Beträge"),
-        required=False,
-        error_messages={"invalid_choice": gettext_lazy("Diesen Betrag gibt es im Vergleich nicht.")},
-    )
-
-    def __init__(self, *args, versions: list[KufVersion], **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [(CURRENT, _("Aktueller Stand")), *((str(v.pk), _version_label(v)) for v in versions)]
-        for name in ("alt", "neu"):
-            self.fields[name].choices = choices
-        self.fields["betrag"].choices = [(ALL_AMOUNTS, _("Alle Beträge")), *diff.money_labels().items()]
-
-    def amounts(self) -> tuple[str, ...]:
-        """The money columns to show, from the valid form."""
-        choice = self.cleaned_data.get("betrag") or ALL_AMOUNTS
-        return diff.MONEY_FIELDS if choice == ALL_AMOUNTS else (choice,)
 
 
 class KufVersionListView(LoginRequiredMixin, TemplateView):
@@ -97,7 +43,7 @@ class KufVersionListView(LoginRequiredMixin, TemplateView):
             kwargs.setdefault("form", KufVersionForm())
         return super().get_context_data(
             concept=concept,
-            versions=list(versions.kuf_versions_for_concept(concept=concept)),
+            versions=list(selectors.kuf_versions_for_concept(concept=concept)),
             can_freeze=can_freeze,
             section="kuf",
             **kwargs,
@@ -108,7 +54,7 @@ class KufVersionListView(LoginRequiredMixin, TemplateView):
         form = KufVersionForm(request.POST)
         if form.is_valid():
             try:
-                version = versions.kuf_version_freeze(
+                version = services.kuf_version_freeze(
                     concept=concept,
                     name=form.cleaned_data["name"],
                     note=form.cleaned_data["note"],
@@ -327,14 +273,14 @@ class KufCompareView(LoginRequiredMixin, TemplateView):
             return Side(
                 label=_("Aktueller Stand"),
                 version=None,
-                rows=selectors.kuf_rows_for_concept(concept=concept),
+                rows=kuf_selectors.kuf_rows_for_concept(concept=concept),
                 years=concept.years,
             )
         version = by_pk[value]
         return Side(
-            label=_version_label(version),
+            label=version_label(version),
             version=version,
-            rows=versions.kuf_rows_for_version(version=version),
+            rows=selectors.kuf_rows_for_version(version=version),
             years=list(version.years),
         )
 

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from funding.access import programme_for_user
+from funding.review.notices import announce_review_resets
 from projects.access import EDIT, concept_for_user
 from projects.forms import add_service_errors
 
-from . import programmes
-from .access import programme_for_user
-from .programme_forms import ProgrammeForm, RateGridForm
-from .views import announce_review_resets
+from . import selectors, services
+from .forms import ProgrammeForm, RateGridForm
 
 
 class ProgrammeListView(LoginRequiredMixin, TemplateView):
@@ -26,7 +26,7 @@ class ProgrammeListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         programme_for_user(self.request.user)
-        return super().get_context_data(programmes=programmes.programme_list(), **kwargs)
+        return super().get_context_data(programmes=selectors.programme_list(), **kwargs)
 
 
 class ProgrammeFormView(LoginRequiredMixin, TemplateView):
@@ -46,14 +46,12 @@ class ProgrammeFormView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = ProgrammeForm(request.POST, instance=self.programme)
         if form.is_valid():
-            data = {name: form.cleaned_data.get(name) for name in programmes.PROGRAMME_FIELDS}
+            data = {name: form.cleaned_data.get(name) for name in services.PROGRAMME_FIELDS}
             try:
                 if self.programme is None:
-                    saved = programmes.programme_create(data=data, user=request.user)
+                    saved = services.programme_create(data=data, user=request.user)
                 else:
-                    saved = programmes.programme_update(
-                        programme=self.programme, data=data, user=request.user
-                    )
+                    saved = services.programme_update(programme=self.programme, data=data, user=request.user)
             except ValidationError as error:
                 add_service_errors(error, form)
                 if self.programme is not None:
@@ -83,28 +81,28 @@ class RateTableView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
-            grid = programmes.rate_grid(concept=self.concept)
-            kwargs["form"] = RateGridForm(grid=grid, initial={"loaded": programmes.encode_rates(grid.rates)})
+            grid = selectors.rate_grid(concept=self.concept)
+            kwargs["form"] = RateGridForm(grid=grid, initial={"loaded": services.encode_rates(grid.rates)})
         return super().get_context_data(concept=self.concept, section="rates", **kwargs)
 
     def post(self, request, *args, **kwargs):
-        grid = programmes.rate_grid(concept=self.concept)
+        grid = selectors.rate_grid(concept=self.concept)
         form = RateGridForm(request.POST, grid=grid)
         conflict = None
         if form.is_valid():
             try:
-                loaded = programmes.decode_rates(form.cleaned_data["loaded"])
+                loaded = services.decode_rates(form.cleaned_data["loaded"])
             except ValueError:
                 form.add_error(None, _("Die Seite ist unvollständig geladen. Bitte laden Sie sie neu."))
             else:
                 try:
-                    changed = programmes.municipal_rates_set(
+                    changed = services.municipal_rates_set(
                         concept=self.concept, rates=form.rates(), loaded=loaded, user=request.user
                     )
-                except programmes.RatesConflict as error:
+                except services.RatesConflict as error:
                     conflict = error
                     data = request.POST.copy()
-                    data["loaded"] = programmes.encode_rates(error.grid.rates)
+                    data["loaded"] = services.encode_rates(error.grid.rates)
                     form = RateGridForm(data, grid=error.grid)
                 except ValidationError as error:
                     # Cells are keyed "<municipality>-<programme>-<year>"; the form's fields "rate-<same>".

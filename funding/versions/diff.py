@@ -23,9 +23,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from funding import kuf
 from projects.formatting import format_eur
-
-from . import kuf
 
 ADDED = "added"
 REMOVED = "removed"

@@ -1,11 +1,11 @@
 """The admin's export of measures, cost lines and financing modules (django-import-export), in the
 columns of the import.
 
-Each resource writes one sheet of the measure list exactly as ``funding.imports`` reads it: the
+Each resource writes one sheet of the measure list exactly as ``funding.exchange.imports`` reads it: the
 columns of ``imports.MEASURE_LAYOUT``, ``COST_LAYOUT`` or ``MODULE_LAYOUT`` with their German headers,
 and the cell values of ``imports.export_tables`` (the editor's measure list: action field, quarter and
 goal codes, programme codes, choices as German labels, one "Betrag <Jahr>" column per year). So a file
-exported from the admin re-imports through the thorough import (``funding.imports``, "Import aus
+exported from the admin re-imports through the thorough import (``funding.exchange.imports``, "Import aus
 Excel/CSV") with every row "unverändert": a CSV of one sheet, or an .xlsx whose sheet carries the
 layout's name. django-import-export's own import is not used.
 
@@ -41,6 +41,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from funding.models import CostLine, FinancingModule
 from measures.models import Measure
 from projects.formatting import format_number, format_percent
 from projects.models import Concept
@@ -53,7 +54,6 @@ from projects.spreadsheets import (
 )
 
 from . import imports
-from .models import CostLine, FinancingModule
 
 # --- Selecting what to export -----------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ class SheetResource(resources.Resource):
     """One sheet of the measure list (``layout``) for a selection of ``model`` objects; export only.
 
     The fields are the layout's columns (and, for financing modules, one per year of the concept),
-    so headers and order always follow ``funding.imports``."""
+    so headers and order always follow ``funding.exchange.imports``."""
 
     layout: ClassVar[imports.Layout]
     model: ClassVar[type[Model]]  # what the admin's selection holds
@@ -265,7 +265,7 @@ def _column_kinds(sheet: str, headers: list[str]) -> list[str]:
 
 def csv_text(value: object, *, percent: bool = False) -> str:
     """A cell as German Excel writes it to CSV: ``1.234,56``, ``12,5 %``, ``2025``; formula-like text
-    with a leading apostrophe (which ``funding.imports`` drops when reading)."""
+    with a leading apostrophe (which ``funding.exchange.imports`` drops when reading)."""
     if value is None:
         return ""
     if isinstance(value, str):

@@ -1,47 +1,30 @@
-"""Funding programmes and the municipalities' funding rates: reads and writes for their browser pages.
+"""Writes of funding programmes and the municipalities' funding rates.
 
-Programmes are shared by every concept and kept by admins. A municipality's rate per programme and year
+Programs are shared by every concept and kept by admins. A municipality's rate per programme and year
 (``MunicipalRate``) is a fact about the municipality, so it holds in every concept the municipality
-takes part in; the editors of a concept keep the rates of its municipalities for its programme years.
-A grant module without its own rate uses the municipality's rate, else the programme's default rate
-(``kuf.resolve_rate``), so an empty cell here means "the default rate".
+takes part in. A grant module without its own rate uses the municipality's rate, else the programme's
+default rate (``kuf.resolve_rate``), so an empty cell means "the default rate".
 
 Writes are keyword-only, validated, and run in one transaction: all or nothing.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from funding.models import FundingProgramme, MunicipalRate
 from projects.formatting import format_percent
-from projects.models import Concept, Municipality, UrbanProgramme
+from projects.models import Concept, UrbanProgramme
 
-from .models import FundingProgramme, MunicipalRate
+from .selectors import RateGrid, RateKey, rate_grid
 
 PROGRAMME_FIELDS = ("code", "name", "level", "urban_programme", "default_rate", "max_rate", "description")
-
-RateKey = tuple[int, int, int]  # municipality id, programme id, year
-
-
-# --- programmes ------------------------------------------------------------------------------------
-
-
-def programme_list() -> list[FundingProgramme]:
-    """Every funding programme, by code, with ``rate_count`` (municipal rates) and ``module_count``
-    (financing modules using it). One query."""
-    return list(
-        FundingProgramme.objects.annotate(
-            rate_count=Count("municipal_rates", distinct=True),
-            module_count=Count("financing_modules", distinct=True),
-        ).order_by("code")
-    )
 
 
 def _programme_save(programme: FundingProgramme, data: Mapping[str, Any]) -> FundingProgramme:
@@ -189,49 +172,6 @@ def standard_programmes_ensure() -> dict[str, FundingProgramme]:
             programme.save()
         programmes[code] = programme
     return programmes
-
-
-# --- municipal rates -------------------------------------------------------------------------------
-
-
-@dataclass
-class RateGrid:
-    """The rates of a concept's municipalities: for each municipality a table programmes × years."""
-
-    municipalities: list[Municipality]
-    programmes: list[FundingProgramme]
-    years: list[int]
-    rates: dict[RateKey, Decimal] = field(default_factory=dict)
-    stored: dict[RateKey, MunicipalRate] = field(default_factory=dict)  # the rows behind ``rates``
-
-    def cells(self) -> list[RateKey]:
-        return [
-            (municipality.pk, programme.pk, year)
-            for municipality in self.municipalities
-            for programme in self.programmes
-            for year in self.years
-        ]
-
-
-def rate_grid(*, concept: Concept) -> RateGrid:
-    """The rates of ``concept``'s municipalities in every programme for its programme years. Three
-    queries (municipalities, programmes, rates) however many there are."""
-    municipalities = list(concept.municipalities.order_by("name"))
-    programmes = list(FundingProgramme.objects.order_by("code"))
-    years = concept.years
-    stored = {
-        (row.municipality_id, row.programme_id, row.year): row
-        for row in MunicipalRate.objects.filter(
-            municipality__in=municipalities, year__gte=concept.year_from, year__lte=concept.year_to
-        )
-    }
-    return RateGrid(
-        municipalities=municipalities,
-        programmes=programmes,
-        years=years,
-        rates={key: row.rate for key, row in stored.items()},
-        stored=stored,
-    )
 
 
 @dataclass(frozen=True)
