@@ -18,6 +18,7 @@ from funding.exchange import imports
 from funding.models import CostLine, FinancingModule, FinancingYear
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
+from projects import spreadsheets
 from projects.formatting import format_number, format_percent
 from tests import factories as f
 from tests.excel import (
@@ -705,10 +706,16 @@ def test_missing_optional_columns_keep_the_stored_values():
 )
 def test_amounts_and_rates_survive_the_workbook_to_the_cent(amounts, rate):
     """Whatever cent amount and rate the export writes, the import reads exactly the same Decimal."""
-    money = xlsx.Column("Gesamtkosten", xlsx.EUR)
-    percent = xlsx.Column("Satz (%)", xlsx.PERCENT, number_format=xlsx.PERCENT_DATA_FORMAT)
-    data = xlsx.write_workbook(
-        [xlsx.Sheet("Test", [money, percent], [xlsx.Block(rows=[[amount, rate] for amount in amounts])])]
+    money = spreadsheets.Column("Gesamtkosten", spreadsheets.EUR)
+    percent = spreadsheets.Column(
+        "Satz (%)", spreadsheets.PERCENT, number_format=spreadsheets.PERCENT_DATA_FORMAT
+    )
+    data = spreadsheets.write_workbook(
+        [
+            spreadsheets.Sheet(
+                "Test", [money, percent], [spreadsheets.Block(rows=[[amount, rate] for amount in amounts])]
+            )
+        ]
     )
     ws = open_workbook(data)["Test"]
     for row, amount in enumerate(amounts, start=2):

@@ -14,6 +14,7 @@ from funding.versions import diff
 from funding.versions import services as versions_services
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
+from projects import spreadsheets
 from tests import factories as f
 from tests.excel import cents, columns, header_row, kuf_concept, open_workbook, row_with_label
 
@@ -198,14 +199,20 @@ def test_illegal_control_characters_are_dropped_not_fatal():
 
 def test_sheet_names_are_valid_and_unique():
     taken = set()
-    assert xlsx.sheet_name("Stadt [Nord]: A/B?", taken) == "Stadt -Nord-- A-B-"
-    assert xlsx.sheet_name("x" * 40, taken) == "x" * 31
-    assert xlsx.sheet_name("x" * 40, taken) == "x" * 27 + " (2)"
+    assert spreadsheets.sheet_name("Stadt [Nord]: A/B?", taken) == "Stadt -Nord-- A-B-"
+    assert spreadsheets.sheet_name("x" * 40, taken) == "x" * 31
+    assert spreadsheets.sheet_name("x" * 40, taken) == "x" * 27 + " (2)"
 
 
 def test_floats_are_refused():
     with pytest.raises(TypeError):
-        xlsx.write_workbook([xlsx.Sheet("A", [xlsx.Column("x", xlsx.EUR)], [xlsx.Block(rows=[[0.1]])])])
+        spreadsheets.write_workbook(
+            [
+                spreadsheets.Sheet(
+                    "A", [spreadsheets.Column("x", spreadsheets.EUR)], [spreadsheets.Block(rows=[[0.1]])]
+                )
+            ]
+        )
 
 
 def test_measure_list_workbook():
