@@ -156,7 +156,7 @@ def run(args, workdir: str) -> None:
     from django.urls import reverse
     from django.utils import translation
 
-    from funding import imports
+    from funding.exchange import imports
     from funding.models import CostLine
 
     setup_test_environment()

@@ -31,7 +31,7 @@ def build(measure_count: int):
     """The concept, its first and second frozen version, and an admin user."""
     from django.contrib.auth import get_user_model
 
-    from funding import versions
+    from funding.versions import services as versions
     from funding.models import CostLine, FinancingModule, FundingProgramme, MunicipalRate
     from measures.models import Measure
     from projects.models import ActionField, Concept, ConceptMunicipality, Municipality, Quarter
