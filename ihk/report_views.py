@@ -43,6 +43,7 @@ class KufXlsxView(LoginRequiredMixin, View):
             row_filter=filterset.row_filter(),
             group_by=options["group_by"],
             year_value=options["year_value"],
+            unit=options["unit"],
             ignored_filter=filterset.describe_invalid(),
         )
         return xlsx_response(xlsx.kuf_xlsx(report), xlsx.kuf_filename(report))

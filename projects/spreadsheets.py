@@ -47,6 +47,7 @@ ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 # Number formats of the cells.
 EUR_FORMAT = '#,##0.00 "€"'
+TEUR_FORMAT = '#,##0.0, "T€"'  # the value in euros, shown in thousands (the trailing comma divides)
 PERCENT_FORMAT = "0.0 %"  # reports: one decimal
 PERCENT_DATA_FORMAT = "0.00 %"  # data sheets: two decimals, as the database stores rates
 INTEGER_FORMAT = "0"

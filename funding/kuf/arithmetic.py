@@ -16,11 +16,19 @@ Rules, per measure and year (DOMAIN.md):
 - grants are the grant modules, third-party money the third-party modules
 - municipal share: the fixed municipal modules if the measure has any; otherwise what is left,
   ``gross − grants − third party``, never below zero
-- financing gap = gross − grants − third party − municipal share. Positive: money is missing.
-  Negative: the measure is over-financed (some euro would be paid twice).
+- the difference gross − grants − third party − municipal share, per year: where positive it is the
+  financing gap (``gap``: money is missing), where negative the over-financing (``over``: some euro
+  would be paid twice). Both are kept per year and summed separately, so a year that is short and
+  another that is over never cancel each other out, neither in a row nor in a subtotal.
 
-So ``grant + third_party + municipal_share + gap == gross`` holds for every cell, row, subtotal and total.
-Every cell is rounded once; totals are sums of rounded cells, so a printed table adds up.
+So ``grant + third_party + municipal_share + gap − over == gross`` holds for every cell, row, subtotal
+and total. Every cell is rounded once; totals are sums of rounded cells, so a printed table adds up.
+
+Grouped by programme, a measure financed by several programmes is split into one part per programme
+(``programme_parts``): each part carries its programme's grant and the eligible cost that programme
+covers (eligible × the modules' cost shares), the rest of the measure's money stays in a part "without
+programme". Each programme's subtotal is thereby the grants of that programme, and the parts of a
+measure add up to the measure.
 """
 
 from __future__ import annotations
@@ -53,6 +61,7 @@ __all__ = [
     "build_table",
     "compute_row",
     "money",
+    "programme_parts",
     "resolve_rate",
     "select_rows",
     "spread",
@@ -147,8 +156,11 @@ class Amounts:
     grant: Decimal = ZERO
     third_party: Decimal = ZERO
     municipal_share: Decimal = ZERO
-    gap: Decimal = ZERO
+    gap: Decimal = ZERO  # money missing (never negative)
+    over: Decimal = ZERO  # over-financing (never negative)
     grants_by_programme: dict[str, Decimal] = field(default_factory=dict)
+    # The eligible cost each programme's grant modules cover (eligible × cost share), by the same keys.
+    bases_by_programme: dict[str, Decimal] = field(default_factory=dict)
 
     def add(self, other: Amounts) -> None:
         self.gross += other.gross
@@ -158,8 +170,11 @@ class Amounts:
         self.third_party += other.third_party
         self.municipal_share += other.municipal_share
         self.gap += other.gap
+        self.over += other.over
         for code, value in other.grants_by_programme.items():
             self.grants_by_programme[code] = self.grants_by_programme.get(code, ZERO) + value
+        for code, value in other.bases_by_programme.items():
+            self.bases_by_programme[code] = self.bases_by_programme.get(code, ZERO) + value
 
     @classmethod
     def sum(cls, items: Iterable[Amounts]) -> Amounts:
@@ -184,6 +199,9 @@ class KufRow:
     programmes: tuple[str, ...]
     rates: tuple[Decimal, ...]
     sections: tuple[int, ...]
+    # Grouped by programme, a row is one part of a measure (``programme_parts``): the programme's key,
+    # or "" for the money without programme. None: the whole measure.
+    part: str | None = None
 
     @property
     def primary_programme(self) -> str:
@@ -293,6 +311,8 @@ def compute_row(measure: MeasureInput) -> KufRow:
             if module.kind == GRANT:
                 key = module.programme or module.label
                 cell.grants_by_programme[key] = cell.grants_by_programme.get(key, ZERO) + value
+                basis = money(cell.eligible * module.cost_share / HUNDRED)
+                cell.bases_by_programme[key] = cell.bases_by_programme.get(key, ZERO) + basis
                 cell.grant += value
             elif module.kind == THIRD_PARTY:
                 cell.third_party += value
@@ -303,7 +323,8 @@ def compute_row(measure: MeasureInput) -> KufRow:
             cell.municipal_share = municipal_fixed
         else:
             cell.municipal_share = max(residual, ZERO)
-        cell.gap = residual - cell.municipal_share
+        difference = residual - cell.municipal_share
+        cell.gap, cell.over = max(difference, ZERO), max(-difference, ZERO)
         by_year[year] = cell
 
     rates = sorted(
@@ -326,13 +347,106 @@ def compute_row(measure: MeasureInput) -> KufRow:
     )
 
 
+def _part_cell(cell: Amounts, key: str) -> Amounts:
+    """The money of one programme in a year cell: its grant, the eligible cost it covers, and the
+    municipality's co-financing of that cost."""
+    grant = cell.grants_by_programme.get(key, ZERO)
+    basis = cell.bases_by_programme.get(key, ZERO)
+    return Amounts(
+        gross=basis,
+        eligible=basis,
+        grant=grant,
+        municipal_share=basis - grant,
+        grants_by_programme={key: grant},
+        bases_by_programme={key: basis},
+    )
+
+
+def _rest_cell(cell: Amounts, parts: Sequence[Amounts]) -> Amounts:
+    """What a year cell holds beyond its programme parts."""
+    taken = Amounts.sum(parts)
+    rest_grants = {
+        code: value
+        for code, value in cell.grants_by_programme.items()
+        if code not in taken.grants_by_programme
+    }
+    return Amounts(
+        gross=cell.gross - taken.gross,
+        ineligible=cell.ineligible,
+        eligible=cell.eligible - taken.eligible,
+        grant=cell.grant - taken.grant,
+        third_party=cell.third_party,
+        municipal_share=cell.municipal_share - taken.municipal_share,
+        gap=cell.gap,
+        over=cell.over,
+        grants_by_programme=rest_grants,
+    )
+
+
+def _has_money(cell: Amounts) -> bool:
+    return any(
+        (
+            cell.gross,
+            cell.ineligible,
+            cell.eligible,
+            cell.grant,
+            cell.third_party,
+            cell.municipal_share,
+            cell.gap,
+            cell.over,
+        )
+    )
+
+
+def programme_parts(row: KufRow) -> list[KufRow]:
+    """The row split by programme (see the module docstring): one part per programme of the row's
+    grant modules, in the row's programme order, and a part "" with the rest, if it holds any money.
+    The parts' cells add up to the row's cells. A row without programmes is its own part ""."""
+    keys = list(dict.fromkeys([*row.programmes, *row.total.grants_by_programme]))
+    keys = [
+        key for key in keys if key in row.total.grants_by_programme or key in row.total.bases_by_programme
+    ]
+    if not keys:
+        return [_part_row(row, "", row.by_year)]
+    if not row.total.bases_by_programme:
+        # A row frozen before the programmes' eligible cost was kept: whole, under its main programme.
+        return [_part_row(row, row.primary_programme, row.by_year, whole=True)]
+    rests: dict[int, Amounts] = {}
+    by_key: dict[str, dict[int, Amounts]] = {key: {} for key in keys}
+    for year, cell in row.by_year.items():
+        cells = [_part_cell(cell, key) for key in keys]
+        for key, part in zip(keys, cells, strict=True):
+            by_key[key][year] = part
+        rests[year] = _rest_cell(cell, cells)
+    parts = [_part_row(row, key, by_key[key]) for key in keys]
+    if any(_has_money(cell) for cell in rests.values()):
+        parts.append(_part_row(row, "", rests))
+    return parts
+
+
+def _part_row(row: KufRow, key: str, by_year: dict[int, Amounts], *, whole: bool = False) -> KufRow:
+    if whole:
+        return KufRow(row.measure, row.by_year, row.total, row.programmes, row.rates, row.sections, part=key)
+    total = Amounts.sum(by_year.values())
+    rate = total.rate if key else None
+    return KufRow(
+        measure=row.measure,
+        by_year=by_year,
+        total=total,
+        programmes=(key,) if key else (),
+        rates=(rate,) if rate is not None else (),
+        sections=row.sections,
+        part=key,
+    )
+
+
 def _group_label(row: KufRow, group_by: str) -> Label:
     if group_by == GROUP_BY_ACTION_FIELD:
         return row.measure.action_field
     if group_by == GROUP_BY_MUNICIPALITY:
         return row.measure.municipality
-    code = row.primary_programme
-    # Measures without a grant sort last.
+    code = row.part if row.part is not None else row.primary_programme
+    # The money without programme sorts last.
     return Label(key=code, title=code, order=0 if code else 1)
 
 
@@ -364,7 +478,10 @@ def build_table(
     all_years = sorted(set(years).union(*(row.by_year.keys() for row in rows)))
 
     grouped: dict[str, tuple[Label, list[KufRow]]] = {}
-    for row in rows:
+    shown = (
+        [part for row in rows for part in programme_parts(row)] if group_by == GROUP_BY_PROGRAMME else rows
+    )
+    for row in shown:
         label = _group_label(row, group_by)
         grouped.setdefault(label.key, (label, []))[1].append(row)
     groups = [

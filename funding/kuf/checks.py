@@ -1,7 +1,8 @@
 """Plausibility checks on KuF rows, shown on the rows they concern (pure: no ORM, like ``kuf.py``).
 
-- ``gap``: the financing does not cover the cost (money missing) …
-- ``over``: … or covers more than the cost (a euro would be paid twice)
+- ``gap``: the financing does not cover the cost (money missing) in some year …
+- ``over``: … or covers more than the cost (a euro would be paid twice); both per year, so a short
+  year and an over-financed one never cancel out (the message names each year and its amount)
 - ``rate``: a grant's rate is above the programme's maximum (for fixed amounts: the effective rate)
 - ``no_costs``: a measure without any cost
 - ``years``: costs outside the concept's programme years or outside the measure's own period
@@ -63,6 +64,15 @@ def _years_text(years: Iterable[int]) -> str:
     return ", ".join(str(year) for year in sorted(years))
 
 
+def _by_year(row: kuf.KufRow, amount: str) -> str:
+    """The years in which ``amount`` (gap or over) is not zero, with the amount: "2025: 1.000,00 €"."""
+    return "; ".join(
+        f"{year}: {format_eur(getattr(cell, amount))}"
+        for year, cell in sorted(row.by_year.items())
+        if getattr(cell, amount)
+    )
+
+
 def _rate_checks(row: kuf.KufRow) -> list[Check]:
     checks = []
     measure = row.measure
@@ -108,13 +118,21 @@ def row_checks(row: kuf.KufRow, *, concept_years: Sequence[int]) -> list[Check]:
     """The checks of one row that need no other row."""
     measure = row.measure
     checks = []
-    if row.total.gap > 0:
+    if row.total.gap:
         checks.append(
-            Check(GAP, _("Finanzierungslücke von %(amount)s.") % {"amount": format_eur(row.total.gap)})
+            Check(
+                GAP,
+                _("Finanzierungslücke von %(amount)s (%(years)s).")
+                % {"amount": format_eur(row.total.gap), "years": _by_year(row, "gap")},
+            )
         )
-    elif row.total.gap < 0:
+    if row.total.over:
         checks.append(
-            Check(OVER, _("Überfinanziert um %(amount)s.") % {"amount": format_eur(-row.total.gap)})
+            Check(
+                OVER,
+                _("Überfinanziert um %(amount)s (%(years)s).")
+                % {"amount": format_eur(row.total.over), "years": _by_year(row, "over")},
+            )
         )
     checks += _rate_checks(row)
     if not measure.costs:

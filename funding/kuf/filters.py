@@ -14,20 +14,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funding import kuf
+from funding.kuf.columns import DEFAULT_YEAR_VALUE, EUR, UNITS, YEAR_VALUES
 from measures.models import Measure
 
 GROUPINGS = {
     kuf.GROUP_BY_ACTION_FIELD: _("Handlungsfeld"),
     kuf.GROUP_BY_MUNICIPALITY: _("Kommune"),
     kuf.GROUP_BY_PROGRAMME: _("Förderprogramm"),
-}
-UNITS = {"EUR": _("Euro"), "TEUR": _("T€")}
-# What the year columns show.
-YEAR_VALUES = {
-    "gross": _("Gesamtkosten"),
-    "eligible": _("Zuwendungsfähige Kosten"),
-    "grant": _("Zuwendung"),
-    "municipal_share": _("Eigenanteil"),
 }
 
 
@@ -111,8 +104,8 @@ class KufFilterSet(django_filters.FilterSet):
         data = self._cleaned()
         return {
             "group_by": data.get("gruppierung") or kuf.GROUP_BY_ACTION_FIELD,
-            "unit": data.get("einheit") or "EUR",
-            "year_value": data.get("jahreswert") or "gross",
+            "unit": data.get("einheit") or EUR,
+            "year_value": data.get("jahreswert") or DEFAULT_YEAR_VALUE,
         }
 
     @property

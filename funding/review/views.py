@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from funding import kuf
 from funding.access import COMMENT, FREEZE, REVIEW, kuf_comment_for_user, review_target_for_user, row_for_user
 from funding.kuf import selectors as kuf_selectors
-from funding.kuf.filters import GROUPINGS, YEAR_VALUES, KufFilterSet
 from funding.models import KufSignoff
 from funding.rules import ReviewTarget
 from funding.versions import selectors as versions_selectors
@@ -26,7 +24,7 @@ from projects.access import EDIT, INTERNAL, concept_for_user
 
 from . import selectors, services
 from .forms import KufCommentForm, KufSignoffForm
-from .table import link_rows, present_table, totals_html
+from .table import kuf_page, link_rows
 
 STATE_LABELS = {
     "open": _("offen"),
@@ -48,50 +46,24 @@ class KufTableView(LoginRequiredMixin, TemplateView):
         params = self.request.GET.copy()
         stand = params.pop("stand", [""])[-1]
         source = versions_selectors.kuf_source(concept=concept, stand=stand)
-        rows, checks, years, version = source.rows, source.checks, source.years, source.version
-        filterset = KufFilterSet(params or None, rows=rows, years=years)
-        row_filter = filterset.row_filter()
-        options = filterset.options()
-        shown = kuf.select_rows(rows, row_filter)
-        table = kuf.build_table(
-            shown, years=[year for year in years if row_filter.keeps_year(year)], group_by=options["group_by"]
-        )
-        comments = selectors.open_comment_counts(concept=concept) if version is None else {}
-        groups, total_money, total_years = present_table(
-            table, checks=checks, comments=comments, unit=options["unit"], year_value=options["year_value"]
-        )
-        if version is None:
-            link_rows(groups, concept, can_edit=user.has_perm(EDIT, concept))
-        reviews = []
-        if version is None:
-            reviews = selectors.kuf_reviews(concept=concept, rows=rows)
-            for review in reviews:
-                review.can_review = user.has_perm(
-                    REVIEW, ReviewTarget(concept=concept, municipality=review.municipality)
-                )
-                review.state_label = STATE_LABELS[review.state]
-        shown_checks = [item for group in groups for item in group.rows if item.checks]
+        page = kuf_page(concept=concept, source=source, params=params)
+        if source.version is None:
+            link_rows(page["groups"], concept, can_edit=user.has_perm(EDIT, concept))
+        reviews = selectors.kuf_reviews(concept=concept, rows=source.rows) if source.version is None else []
+        for review in reviews:
+            review.can_review = user.has_perm(
+                REVIEW, ReviewTarget(concept=concept, municipality=review.municipality)
+            )
+            review.state_label = STATE_LABELS[review.state]
         return super().get_context_data(
             concept=concept,
-            version=version,
-            filterset=filterset,
-            is_filtered=filterset.is_filtered,
-            options=options,
-            grouping_label=GROUPINGS[options["group_by"]],
-            year_value_label=YEAR_VALUES[options["year_value"]],
-            table=table,
-            groups=groups,
-            total_money=total_money,
-            total_years=total_years,
-            total_html=totals_html(total_money, total_years),
-            row_count=len(rows),
-            shown_count=len(shown),
-            shown_checks=shown_checks,
+            version=source.version,
             reviews=reviews,
             signoff_form=KufSignoffForm(),
             can_edit=user.has_perm(EDIT, concept),
             can_freeze=user.has_perm(FREEZE, concept),
             section="kuf",
+            **page,
             **kwargs,
         )
 

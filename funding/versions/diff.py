@@ -4,8 +4,8 @@
 ``kuf.KufRow``) and matches them by the measure's stable uid:
 
 - a measure only in the new state is *added*, only in the old one *removed*;
-- a measure in both is *changed* when a profile column (``PROFILE_FIELDS``) or any money cell of any
-  year differs, else *unchanged*;
+- a measure in both is *changed* when a compared profile column (``PROFILE_FIELDS``, from the KuF's
+  column spec ``funding.kuf.columns``) or any money cell of any year differs, else *unchanged*;
 - for every measure, action field, year and for the grand total it gives the old value, the new value
   and the difference of each money column (``MoneyDiff``). A measure moved to another action field
   counts in its old field on the old side and in its new field on the new side, so the subtotals add up
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from funding import kuf
+from funding.kuf import columns
 from projects.formatting import format_eur
 
 ADDED = "added"
@@ -31,80 +32,42 @@ REMOVED = "removed"
 CHANGED = "changed"
 UNCHANGED = "unchanged"
 
-# The money columns compared (the KuF's main columns).
-MONEY_FIELDS = ("gross", "eligible", "grant", "municipal_share", "third_party")
+# The money columns compared (the KuF's compared money columns, ``funding.kuf.columns``).
+MONEY_FIELDS = tuple(column.amount for column in columns.COMPARED_MONEY)
 
 
 def money_labels() -> dict[str, str]:
     """German names of the compared money columns (``MONEY_FIELDS``), in display order: the KuF's
     column headers. The comparison page and its workbook both name them so."""
-    return {
-        "gross": _("Gesamtkosten"),
-        "eligible": _("Zuwendungsfähige Kosten"),
-        "grant": _("Zuwendung"),
-        "municipal_share": _("Eigenanteil"),
-        "third_party": _("Mittel Dritter"),
-    }
+    return {column.amount: str(column.label) for column in columns.COMPARED_MONEY}
 
 
 # Profile columns compared, in display order.
-PROFILE_FIELDS = (
-    "code",
-    "title",
-    "action_field",
-    "municipality",
-    "quarters",
-    "responsible_body",
-    "sections",
-    "programmes",
-    "rates",
-    "priority",
-    "status",
-    "hoai_phase",
-    "period",
-)
+PROFILE_FIELDS = tuple(column.key for column in columns.COMPARED_PROFILE)
 
 ProfileValue = str | int | tuple[str, ...] | tuple[int, ...] | tuple[Decimal, ...]
 
 
 def profile_labels() -> dict[str, str]:
     """German names of the compared profile columns."""
-    return {
-        "code": _("Kürzel"),
-        "title": _("Titel"),
-        "action_field": _("Handlungsfeld"),
-        "municipality": _("Kommune"),
-        "quarters": _("Quartiere"),
-        "responsible_body": _("Träger"),
-        "sections": _("Kostengruppen"),
-        "programmes": _("Programme"),
-        "rates": _("Fördersätze"),
-        "priority": _("Priorität"),
-        "status": _("Status"),
-        "hoai_phase": _("Planungsstand"),
-        "period": _("Zeitraum"),
-    }
+    return {column.key: str(column.label) for column in columns.COMPARED_PROFILE}
 
 
 def profile_values(row: kuf.KufRow) -> dict[str, ProfileValue]:
     """The values of the profile columns of a row, as compared: the action field and the municipality
     by their key (renaming an action field does not move its measures)."""
-    measure = row.measure
-    return {
-        "code": measure.code,
-        "title": measure.title,
-        "action_field": measure.action_field.key,
-        "municipality": measure.municipality.key,
-        "quarters": tuple(measure.quarters),
-        "responsible_body": measure.responsible_body,
-        "sections": tuple(row.sections),
-        "programmes": tuple(row.programmes),
-        "rates": tuple(row.rates),
-        "priority": measure.priority,
-        "status": measure.status,
-        "hoai_phase": measure.hoai_phase,
-        "period": (measure.start_year, measure.end_year),
-    }
+    return {column.key: column.row_value(row) for column in columns.COMPARED_PROFILE}
+
+
+EMPTY = "–"
+
+
+def profile_text(key: str, row: kuf.KufRow) -> str:
+    """A compared profile column of a row as text, as the KuF shows it (``funding.kuf.columns``); the
+    action field with its title. For the comparison page and its workbook."""
+    if key == "action_field":
+        return f"{row.measure.action_field.key} {row.measure.action_field.title}"
+    return columns.BY_KEY[key].row_text(row) or EMPTY
 
 
 @dataclass(slots=True)
@@ -126,37 +89,42 @@ class Change:
 _ZERO_AMOUNTS = kuf.Amounts()  # never changed: stands for a missing side
 
 
-@dataclass(slots=True)
 class MoneyDiff:
-    """The money columns of a cell, row, subtotal or total in the old and the new state."""
+    """The compared money columns (``MONEY_FIELDS``) of a cell, row, subtotal or total in the old and
+    the new state, each a ``Change`` by its name (``money.gross``)."""
 
-    gross: Change
-    eligible: Change
-    grant: Change
-    municipal_share: Change
-    third_party: Change
+    __slots__ = ("changes",)
+
+    def __init__(self, changes: dict[str, Change]):
+        self.changes = changes
+
+    def __getattr__(self, name: str) -> Change:
+        try:
+            return self.changes[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MoneyDiff) and self.changes == other.changes
+
+    def __repr__(self) -> str:
+        return f"MoneyDiff({self.changes!r})"
 
     @classmethod
     def between(cls, old: kuf.Amounts | None, new: kuf.Amounts | None) -> MoneyDiff:
         """``None`` (the measure, year or group does not exist on that side) counts as zero."""
         old = old or _ZERO_AMOUNTS
         new = new or _ZERO_AMOUNTS
-        return cls(
-            gross=Change(old.gross, new.gross),
-            eligible=Change(old.eligible, new.eligible),
-            grant=Change(old.grant, new.grant),
-            municipal_share=Change(old.municipal_share, new.municipal_share),
-            third_party=Change(old.third_party, new.third_party),
-        )
+        return cls({name: Change(getattr(old, name), getattr(new, name)) for name in MONEY_FIELDS})
 
     @property
     def changed(self) -> bool:
-        return any(getattr(self, name).changed for name in MONEY_FIELDS)
+        return any(change.changed for change in self.changes.values())
 
     @property
     def is_empty(self) -> bool:
         """No money on either side."""
-        return not any(getattr(self, name).old or getattr(self, name).new for name in MONEY_FIELDS)
+        return not any(change.old or change.new for change in self.changes.values())
 
     @classmethod
     def of_measures(cls, items: Iterable[MeasureDiff]) -> MoneyDiff:
@@ -284,15 +252,7 @@ def _money_key(cell: kuf.Amounts | None) -> tuple:
     if cell is None:
         return ()
     grants = tuple(sorted((code, value) for code, value in cell.grants_by_programme.items() if value))
-    values = (
-        cell.gross,
-        cell.ineligible,
-        cell.eligible,
-        cell.grant,
-        cell.third_party,
-        cell.municipal_share,
-        cell.gap,
-    )
+    values = tuple(getattr(cell, name) for name in columns.AMOUNTS)
     if not grants and not any(values):
         return ()
     return (*values, grants)

@@ -19,19 +19,7 @@ from funding.kuf.checks import Check
 from funding.models import KufVersion, KufVersionRow
 from projects.models import Concept
 
-
-def _cell_from_json(data: dict) -> kuf.Amounts:
-    return kuf.Amounts(
-        gross=Decimal(data["gross"]),
-        ineligible=Decimal(data["ineligible"]),
-        eligible=Decimal(data["eligible"]),
-        grant=Decimal(data["grant"]),
-        third_party=Decimal(data["third_party"]),
-        municipal_share=Decimal(data["municipal_share"]),
-        gap=Decimal(data["gap"]),
-        grants_by_programme={code: Decimal(value) for code, value in data["grants"].items()},
-    )
-
+from .cells import cell_from_json
 
 # The columns read back (the money totals are summed again from the year cells).
 _READ_FIELDS = (
@@ -62,7 +50,7 @@ _READ_FIELDS = (
 def _row_from_version(row: dict) -> kuf.KufRow:
     """A stored row (as ``values()``) as a ``kuf.KufRow``; the totals are summed from the year cells,
     as ``kuf.compute_row`` does."""
-    by_year = {int(year): _cell_from_json(cell) for year, cell in sorted(row["by_year"].items())}
+    by_year = {int(year): cell_from_json(cell) for year, cell in sorted(row["by_year"].items())}
     measure = kuf.MeasureInput(
         id=row["measure_id"],
         uid=str(row["measure_uid"]),

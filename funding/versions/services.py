@@ -5,7 +5,6 @@ any later UPDATE, and any row added to or taken from an existing version (migrat
 """
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -18,19 +17,7 @@ from funding.kuf.checks import Check
 from funding.models import KufVersion, KufVersionRow
 from projects.models import Concept
 
-# The money columns of a year cell, as stored in ``KufVersionRow.by_year``.
-CELL_FIELDS = ("gross", "ineligible", "eligible", "grant", "third_party", "municipal_share", "gap")
-
-
-def _text(value: Decimal) -> str:
-    """A Decimal as plain text ("1234.50"), never in exponent notation."""
-    return format(value, "f")
-
-
-def _cell_json(cell: kuf.Amounts) -> dict:
-    data: dict = {name: _text(getattr(cell, name)) for name in CELL_FIELDS}
-    data["grants"] = {code: _text(value) for code, value in cell.grants_by_programme.items()}
-    return data
+from .cells import cell_json
 
 
 def _version_row(
@@ -52,7 +39,7 @@ def _version_row(
         quarter_programmes=list(measure.quarter_programmes),
         sections=list(row.sections),
         programmes=list(row.programmes),
-        rates=[_text(rate) for rate in row.rates],
+        rates=[format(rate, "f") for rate in row.rates],
         responsible_body=measure.responsible_body,
         priority=measure.priority,
         status=measure.status,
@@ -65,7 +52,7 @@ def _version_row(
         third_party=row.total.third_party,
         municipal_share=row.total.municipal_share,
         gap=row.total.gap,
-        by_year={str(year): _cell_json(cell) for year, cell in sorted(row.by_year.items())},
+        by_year={str(year): cell_json(cell) for year, cell in sorted(row.by_year.items())},
         checks=[check.as_dict() for check in row_checks],
     )
 

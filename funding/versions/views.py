@@ -14,17 +14,11 @@ from funding import kuf
 from funding.access import FREEZE
 from funding.kuf import selectors as kuf_selectors
 from funding.models import KufVersion
-from measures.models import Measure
 from projects.access import DOWNLOAD_REPORTS, INTERNAL, concept_for_user
-from projects.formatting import format_eur, format_percent
+from projects.formatting import format_eur
 
 from . import diff, selectors, services
 from .forms import ALL_AMOUNTS, CURRENT, KufCompareForm, KufVersionForm, version_label
-
-STATUS_LABELS = dict(Measure.Status.choices)
-PRIORITY_LABELS = dict(Measure.Priority.choices)
-HOAI_LABELS = dict(Measure.HoaiPhase.choices)
-EMPTY = "–"
 
 
 class KufVersionListView(LoginRequiredMixin, TemplateView):
@@ -155,33 +149,6 @@ class MeasureView:
         return self.total
 
 
-def _joined(values) -> str:
-    return ", ".join(str(value) for value in values) or EMPTY
-
-
-def _profile_text(key: str, row: kuf.KufRow) -> str:
-    """A profile column of a row as the page shows it."""
-    measure = row.measure
-    if key == "action_field":
-        return f"{measure.action_field.key} {measure.action_field.title}"
-    if key == "municipality":
-        return measure.municipality.title
-    if key in ("quarters", "sections", "programmes"):
-        values = {"quarters": measure.quarters, "sections": row.sections, "programmes": row.programmes}[key]
-        return _joined(values)
-    if key == "rates":
-        return _joined(format_percent(rate) for rate in row.rates)
-    if key == "priority":
-        return str(PRIORITY_LABELS.get(measure.priority, measure.priority))
-    if key == "status":
-        return str(STATUS_LABELS.get(measure.status, measure.status))
-    if key == "hoai_phase":
-        return str(HOAI_LABELS.get(measure.hoai_phase, measure.hoai_phase))
-    if key == "period":
-        return f"{measure.start_year}–{measure.end_year}"
-    return str(getattr(measure, key)) or EMPTY
-
-
 def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], amounts: tuple[str, ...]) -> MeasureView:
     row = item.row
     fields = []
@@ -189,8 +156,8 @@ def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], amounts: tuple
         fields = [
             FieldRow(
                 label=labels[change.key],
-                old=_profile_text(change.key, item.old),
-                new=_profile_text(change.key, item.new),
+                old=diff.profile_text(change.key, item.old),
+                new=diff.profile_text(change.key, item.new),
             )
             for change in item.fields
         ]
@@ -198,9 +165,9 @@ def _measure_view(item: diff.MeasureDiff, labels: dict[str, str], amounts: tuple
         item=item,
         code=row.measure.code,
         title=row.measure.title,
-        action_field=_profile_text("action_field", row),
+        action_field=diff.profile_text("action_field", row),
         municipality=row.measure.municipality.title,
-        period=_profile_text("period", row),
+        period=diff.profile_text("period", row),
         fields=fields,
         years=[_money_row(str(year), money, amounts) for year, money in item.years.items()],
         total=_money_row(_("Summe"), item.total, amounts),

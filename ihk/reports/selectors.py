@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from funding import kuf
 from funding.exchange import imports
+from funding.kuf import columns
 from funding.kuf import selectors as kuf_selectors
 from funding.kuf.checks import Check
-from funding.kuf.filters import GROUPINGS, YEAR_VALUES
+from funding.kuf.columns import year_value_label
+from funding.kuf.filters import GROUPINGS
 from funding.models import KufVersion
 from funding.versions import diff
 from funding.versions import selectors as versions_selectors
@@ -35,6 +37,7 @@ class KufReportMeta:
     date: datetime.date
     version: str  # the version's name, or a note that this is the current, unfrozen state
     year_value: str = "gross"  # which amount the year columns show (an ``Amounts`` field)
+    unit: str = columns.EUR  # amounts shown in euros or thousands
     group_by: str = kuf.GROUP_BY_ACTION_FIELD
     filter_note: str = ""  # the filter in words; empty: every row
     ignored_filter: str = ""  # invalid filter input that was not applied, in words
@@ -42,7 +45,11 @@ class KufReportMeta:
 
     @property
     def year_value_label(self) -> str:
-        return str(YEAR_VALUES.get(self.year_value, self.year_value))
+        return year_value_label(self.year_value)
+
+    @property
+    def unit_note(self) -> str:
+        return columns.unit_note(self.unit)
 
     @property
     def grouping_label(self) -> str:
@@ -114,6 +121,7 @@ def kuf_report(
     date: datetime.date,
     group_by: str = kuf.GROUP_BY_ACTION_FIELD,
     year_value: str = "gross",
+    unit: str = columns.EUR,
     filter_note: str = "",
     ignored_filter: str = "",
     frozen: bool = False,
@@ -128,6 +136,7 @@ def kuf_report(
         date=date,
         version=version,
         year_value=year_value,
+        unit=unit,
         group_by=group_by,
         filter_note=filter_note,
         ignored_filter=ignored_filter,
@@ -155,10 +164,21 @@ def kuf_report(
             kind=check.kind,
             message=check.message,
         )
-        for row in parts[0].table.rows
+        for row in _first_parts(parts[0].table.rows)
         for check in checks.get(row.measure.uid, [])
     ]
     return KufReport(meta=meta, parts=parts, checks=checks, check_lines=check_lines)
+
+
+def _first_parts(rows: Sequence[kuf.KufRow]) -> list[kuf.KufRow]:
+    """Each measure once (grouped by programme, a measure may stand in several groups)."""
+    seen: set[str] = set()
+    first = []
+    for row in rows:
+        if row.measure.uid not in seen:
+            seen.add(row.measure.uid)
+            first.append(row)
+    return first
 
 
 def municipality_names(*, concept: Concept) -> list[str]:
@@ -177,6 +197,7 @@ def kuf_report_for_source(
     row_filter: kuf.RowFilter | None = None,
     group_by: str = kuf.GROUP_BY_ACTION_FIELD,
     year_value: str = "gross",
+    unit: str = columns.EUR,
     ignored_filter: str = "",
 ) -> KufReport:
     """The report of a concept's live KuF or version, filtered like the KuF page. ``ignored_filter``
@@ -200,6 +221,7 @@ def kuf_report_for_source(
         date=date,
         group_by=group_by,
         year_value=year_value,
+        unit=unit,
         filter_note=describe_filter(row_filter),
         ignored_filter=ignored_filter,
         frozen=source.version is not None,

@@ -7,7 +7,6 @@ rules (subtotals as formulas, text never a formula, number formats, print setup)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -15,14 +14,16 @@ from openpyxl.utils import get_column_letter
 
 from funding import kuf
 from funding.exchange import imports
+from funding.kuf import columns as kuf_columns
 from funding.kuf.checks import kind_labels
 from funding.versions import diff
-from projects.formatting import format_date, format_percent
+from projects.formatting import format_date
 from projects.spreadsheets import (
     EUR,
     INTEGER,
     PERCENT,
     PERCENT_DATA_FORMAT,
+    TEUR_FORMAT,
     TEXT,
     Block,
     Column,
@@ -35,68 +36,60 @@ from . import selectors
 # --- The KuF -------------------------------------------------------------------------------------
 
 
-def _kuf_columns(years: Sequence[int]) -> list[Column]:
-    return [
-        Column(_("Kürzel"), width=11),
-        Column(_("Maßnahme"), width=40),
-        Column(_("Handlungsfeld"), width=9),
-        Column(_("Kommune"), width=16),
-        Column(_("Quartiere"), width=10),
-        Column(_("Kostengruppen"), width=9),
-        Column(_("Träger"), width=18),
-        Column(_("Gesamtkosten"), EUR, width=16, total=True),
-        Column(_("davon nicht förderfähig"), EUR, width=15, total=True),
-        Column(_("Zuwendungsfähige Kosten"), EUR, width=16, total=True),
-        Column(_("Programm"), width=11),
-        Column(_("Fördersatz"), PERCENT, width=10),
-        Column(_("Zuwendung"), EUR, width=16, total=True),
-        Column(_("Eigenanteil"), EUR, width=15, total=True),
-        Column(_("Mittel Dritter"), EUR, width=15, total=True),
-        Column(_("Finanzierungslücke"), EUR, width=15, total=True),
-        *(Column(str(year), EUR, width=15, total=True) for year in years),
-        Column(_("Priorität"), width=8),
-        Column(_("Zeitraum"), width=11),
-        Column(_("Planungsstand (HOAI)"), INTEGER, width=10),
-        Column(_("Prüfhinweise"), width=30),
-    ]
+_KINDS = {kuf_columns.MONEY: EUR, kuf_columns.PERCENT: PERCENT, kuf_columns.INTEGER: INTEGER}
 
 
-def _rate_value(rates: tuple[Decimal, ...]) -> Decimal | str | None:
-    """One rate as a number (percent format); several as text "60–70 %"."""
-    if not rates:
-        return None
-    if len(rates) == 1:
-        return rates[0]
-    return f"{format_percent(rates[0])[:-2]}–{format_percent(rates[-1])}"
+def _kuf_columns(years: Sequence[int], unit: str) -> list[Column]:
+    """The workbook's columns: the KuF's column spec, then the checks."""
+    money_format = TEUR_FORMAT if unit == kuf_columns.TEUR else ""
+    result = []
+    for column in kuf_columns.COLUMNS:
+        if column.kind == kuf_columns.YEARS:
+            result += [
+                Column(str(year), EUR, width=15, total=True, number_format=money_format) for year in years
+            ]
+        elif column.is_money:
+            result.append(
+                Column(str(column.label), EUR, width=column.width, total=True, number_format=money_format)
+            )
+        else:
+            number_format = PERCENT_DATA_FORMAT if column.kind == kuf_columns.PERCENT else ""
+            result.append(
+                Column(
+                    str(column.label),
+                    _KINDS.get(column.kind, TEXT),
+                    width=column.width,
+                    number_format=number_format,
+                )
+            )
+    result.append(Column(_("Prüfhinweise"), width=30))
+    return result
+
+
+def _cell_value(column: kuf_columns.KufColumn, row: kuf.KufRow) -> object:
+    """A row's value of a (non-year) column as the workbook holds it: money and whole numbers as
+    numbers, one rate as a number (several as the text "60–70 %"), the rest as text."""
+    if column.is_money or column.kind == kuf_columns.INTEGER:
+        return column.row_value(row)
+    if column.kind == kuf_columns.PERCENT:
+        rates = column.row_value(row)
+        return rates[0] if len(rates) == 1 else (column.row_text(row) or None)
+    return column.row_text(row)
 
 
 def _kuf_row_values(
     row: kuf.KufRow, years: Sequence[int], year_value: str, check_kinds: list[str]
 ) -> list[object]:
-    measure, total = row.measure, row.total
-    return [
-        measure.code,
-        measure.title,
-        measure.action_field.key,
-        measure.municipality.title,
-        ", ".join(measure.quarters),
-        ", ".join(str(section) for section in row.sections),
-        measure.responsible_body,
-        total.gross,
-        total.ineligible,
-        total.eligible,
-        ", ".join(row.programmes),
-        _rate_value(row.rates),
-        total.grant,
-        total.municipal_share,
-        total.third_party,
-        total.gap,
-        *(getattr(row.by_year[year], year_value) if year in row.by_year else None for year in years),
-        f"P{measure.priority}",
-        f"{measure.start_year}–{measure.end_year}",
-        measure.hoai_phase,
-        "; ".join(check_kinds),
-    ]
+    values: list[object] = []
+    for column in kuf_columns.COLUMNS:
+        if column.kind == kuf_columns.YEARS:
+            values += [
+                getattr(row.by_year[year], year_value) if year in row.by_year else None for year in years
+            ]
+        else:
+            values.append(_cell_value(column, row))
+    values.append("; ".join(check_kinds))
+    return values
 
 
 def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sheet:
@@ -131,6 +124,8 @@ def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sh
         (_("Blatt"), part.title),
         (_("Jahresscheiben"), meta.year_value_label),
     ]
+    if meta.unit_note:
+        lines.append((_("Beträge"), meta.unit_note))
     if meta.filter_note:
         lines.append((_("Filter"), meta.filter_note))
     if meta.ignored_filter:
@@ -143,7 +138,7 @@ def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sh
         )
     return Sheet(
         name=part.title,
-        columns=_kuf_columns(table.years),
+        columns=_kuf_columns(table.years, meta.unit),
         blocks=blocks,
         title=title,
         meta=lines,
@@ -261,19 +256,6 @@ def _triple_columns(first_index: int, labels: Sequence[str]) -> list[Column]:
     return columns
 
 
-def _field_text(key: str, value: object) -> str:
-    """A compared profile value of ``funding.versions.diff`` as text."""
-    if key == "period" and isinstance(value, tuple) and len(value) == 2:
-        return f"{value[0]}–{value[1]}"
-    if key == "rates" and isinstance(value, tuple):
-        return ", ".join(format_percent(rate) for rate in value) or "–"
-    if key == "priority":
-        return f"P{value}"
-    if isinstance(value, tuple):
-        return ", ".join(str(item) for item in value) or "–"
-    return str(value) if value not in (None, "") else "–"
-
-
 def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
     """The comparison of two KuF states: measures grouped into new, removed, changed and unchanged
     (old, new and difference of every money column, differences as formulas), the changed profile
@@ -343,8 +325,8 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
             item.row.measure.code,
             item.row.measure.title,
             field_labels[change.key],
-            _field_text(change.key, change.old),
-            _field_text(change.key, change.new),
+            diff.profile_text(change.key, item.old),
+            diff.profile_text(change.key, item.new),
         ]
         for item in result.changed
         for change in item.fields

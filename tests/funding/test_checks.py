@@ -54,11 +54,25 @@ def test_gap_over_financing_and_no_costs():
     municipal = ModuleInput(kind=kuf.MUNICIPAL, amounts_by_year={2025: D("100")})
     gap = row(costs=[CostInput(9, 2025, D("1000"))], modules=[lz(), municipal])
     assert kinds(checks.row_checks(gap, concept_years=YEARS)) == ["gap"]
-    assert "Finanzierungslücke von 200,00 €." in checks.row_checks(gap, concept_years=YEARS)[0].message
+    assert checks.row_checks(gap, concept_years=YEARS)[0].message == (
+        "Finanzierungslücke von 200,00 € (2025: 200,00 €)."
+    )
     third = ModuleInput(kind=kuf.THIRD_PARTY, amounts_by_year={2025: D("500")})
     over = row(costs=[CostInput(9, 2025, D("1000"))], modules=[lz(), third])
     assert kinds(checks.row_checks(over, concept_years=YEARS)) == ["over"]
     assert kinds(checks.row_checks(row(), concept_years=YEARS)) == ["no_costs"]
+
+
+def test_a_gap_in_one_year_shows_even_when_another_year_is_over_financed():
+    # Before, only the row total was checked: 300 € short in 2025 and 300 € over in 2026 showed nothing.
+    municipal = ModuleInput(kind=kuf.MUNICIPAL, amounts_by_year={2025: D("0"), 2026: D("600")})
+    costs = [CostInput(9, 2025, D("1000")), CostInput(9, 2026, D("1000"))]
+    r = row(costs=costs, modules=[lz(years=(2025, 2026)), municipal])
+    assert r.total.gross == r.total.grant + r.total.municipal_share
+    result = checks.row_checks(r, concept_years=YEARS)
+    assert kinds(result) == ["gap", "over"]
+    assert result[0].message == "Finanzierungslücke von 300,00 € (2025: 300,00 €)."
+    assert result[1].message == "Überfinanziert um 300,00 € (2026: 300,00 €)."
 
 
 def test_rate_above_maximum_also_for_fixed_amounts():

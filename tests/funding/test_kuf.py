@@ -165,7 +165,7 @@ def test_gap_when_municipal_funds_are_fixed_and_too_small():
     assert (cell.grant, cell.municipal_share, cell.gap) == (D("60000.00"), D("30000.00"), D("10000.00"))
 
 
-def test_over_financing_shows_as_negative_gap():
+def test_over_financing_is_its_own_figure():
     row = kuf.compute_row(
         measure(
             costs=[CostInput(9, 2025, D("100000.00"))],
@@ -176,7 +176,7 @@ def test_over_financing_shows_as_negative_gap():
         )
     )
     cell = row.by_year[2025]
-    assert (cell.municipal_share, cell.gap) == (D("0.00"), D("-10000.00"))
+    assert (cell.municipal_share, cell.gap, cell.over) == (D("0.00"), D("0.00"), D("10000.00"))
 
 
 def test_money_in_a_year_without_costs_is_a_gap():
@@ -186,8 +186,39 @@ def test_money_in_a_year_without_costs_is_a_gap():
             modules=[ModuleInput(kind=kuf.THIRD_PARTY, amounts_by_year={2031: D("40.00")})],
         )
     )
-    assert row.by_year[2031].gap == D("-40.00")
-    assert row.total.gap == D("-40.00")
+    assert (row.by_year[2031].gap, row.by_year[2031].over) == (D("0.00"), D("40.00"))
+    assert (row.total.gap, row.total.over) == (D("0.00"), D("40.00"))
+
+
+def test_a_short_year_and_an_over_financed_year_do_not_cancel():
+    # 2025 is short by 10.000 €, 2026 over-financed by 10.000 €: the row total is even, yet both show.
+    row = kuf.compute_row(
+        measure(
+            costs=[CostInput(9, 2025, D("100000.00")), CostInput(9, 2026, D("100000.00"))],
+            modules=[
+                ModuleInput(
+                    kind=kuf.GRANT, programme="LZ", amounts_by_year={2025: D("60000.00"), 2026: D("80000.00")}
+                ),
+                ModuleInput(kind=kuf.MUNICIPAL, amounts_by_year={2025: D("30000.00"), 2026: D("30000.00")}),
+            ],
+        )
+    )
+    assert (row.by_year[2025].gap, row.by_year[2025].over) == (D("10000.00"), D("0.00"))
+    assert (row.by_year[2026].gap, row.by_year[2026].over) == (D("0.00"), D("10000.00"))
+    assert (row.total.gap, row.total.over) == (D("10000.00"), D("10000.00"))
+
+
+def test_gaps_of_measures_do_not_cancel_in_a_group():
+    short = kuf.compute_row(
+        measure("A1", [CostInput(9, 2025, D("100.00"))], [ModuleInput(kind=kuf.MUNICIPAL, amount=D("90.00"))])
+    )
+    over = kuf.compute_row(
+        measure(
+            "A2", [CostInput(9, 2025, D("100.00"))], [ModuleInput(kind=kuf.MUNICIPAL, amount=D("110.00"))]
+        )
+    )
+    (group,) = kuf.build_table([short, over], years=[2025]).groups
+    assert (group.total.gap, group.total.over) == (D("10.00"), D("10.00"))
 
 
 def test_money_refuses_float():
@@ -243,8 +274,42 @@ def test_table_by_municipality_and_by_programme():
     assert [group.label.key for group in by_municipality.groups] == ["Hallenbeck", "Rheinwerth"]
     by_programme = kuf.build_table(rows, years=[2024], group_by=kuf.GROUP_BY_PROGRAMME)
     assert [group.label.key for group in by_programme.groups] == ["LZ", "SZ", ""]
+    # Only A2 has no programme; A1 and B1 are whole parts of their one programme.
+    assert [row.measure.code for row in by_programme.groups[2].rows] == ["A2"]
     with pytest.raises(ValueError):
         kuf.build_table(rows, years=[2024], group_by="colour")
+
+
+def test_a_measure_of_two_programmes_counts_each_grant_under_its_programme():
+    park = kuf.compute_row(
+        measure(
+            "P1",
+            [CostInput(9, 2025, D("1000.00"), ineligible=D("100.00"))],
+            [grant("EFRE", "90", [2025], share="40"), grant("SZ", "60", [2025], share="60")],
+        )
+    )
+    table = kuf.build_table([park], years=[2025], group_by=kuf.GROUP_BY_PROGRAMME)
+    groups = {group.label.key: group for group in table.groups}
+    assert list(groups) == ["EFRE", "SZ", ""]
+    efre, sz, rest = (groups[key].rows[0] for key in ("EFRE", "SZ", ""))
+    assert (efre.total.eligible, efre.total.grant, efre.total.municipal_share) == (
+        D("360.00"),
+        D("324.00"),
+        D("36.00"),
+    )
+    assert (sz.total.eligible, sz.total.grant, sz.total.municipal_share) == (
+        D("540.00"),
+        D("324.00"),
+        D("216.00"),
+    )
+    # The ineligible part stays without programme; the parts add up to the measure.
+    assert (rest.total.gross, rest.total.ineligible, rest.total.grant) == (
+        D("100.00"),
+        D("100.00"),
+        D("0.00"),
+    )
+    assert table.total.gross == park.total.gross and table.total.grant == park.total.grant
+    assert groups["EFRE"].total.grant == table.by_programme["EFRE"]
 
 
 def test_resolve_rate_prefers_explicit_then_municipal_then_default():
@@ -309,17 +374,18 @@ def measure_inputs(draw, code):
     )
 
 
-MONEY_FIELDS = ("gross", "ineligible", "eligible", "grant", "third_party", "municipal_share", "gap")
+MONEY_FIELDS = ("gross", "ineligible", "eligible", "grant", "third_party", "municipal_share", "gap", "over")
 
 
-def _assert_cell(cell: Amounts):
+def _assert_cell(cell: Amounts, *, part: bool = False):
     for name in MONEY_FIELDS:
         value = getattr(cell, name)
         assert isinstance(value, Decimal), name
         assert value == value.quantize(D("0.01")), name
-    assert cell.grant + cell.third_party + cell.municipal_share + cell.gap == cell.gross
+    assert cell.grant + cell.third_party + cell.municipal_share + cell.gap - cell.over == cell.gross
     assert cell.eligible == cell.gross - cell.ineligible
-    assert cell.municipal_share >= 0
+    assert cell.gap >= 0 and cell.over >= 0
+    assert part or cell.municipal_share >= 0  # the rest of a measure split by programme may go below
     assert sum(cell.grants_by_programme.values(), D(0)) == cell.grant
 
 
@@ -339,11 +405,15 @@ def test_rows_add_up_to_subtotals_and_totals(measures, group_by):
         _assert_cell(row.total)
         for name in MONEY_FIELDS:
             assert getattr(row.total, name) == sum((getattr(c, name) for c in row.by_year.values()), D(0))
+    split = group_by == kuf.GROUP_BY_PROGRAMME
     for group in table.groups:
-        _assert_cell(group.total)
+        _assert_cell(group.total, part=split)
+        if split and group.label.key:
+            assert group.total.grant == table.by_programme[group.label.key]
         for name in MONEY_FIELDS:
             assert getattr(group.total, name) == sum((getattr(r.total, name) for r in group.rows), D(0))
     _assert_cell(table.total)
+    assert table.total.gross == sum((row.total.gross for row in rows), D(0))
     for name in MONEY_FIELDS:
         assert getattr(table.total, name) == sum((getattr(g.total, name) for g in table.groups), D(0))
         assert getattr(table.total, name) == sum((getattr(c, name) for c in table.by_year.values()), D(0))

@@ -15,6 +15,7 @@ from funding.models import CostLine, FinancingModule, KufVersion, KufVersionRow,
 from funding.versions import fingerprint
 from funding.versions import selectors as versions_selectors
 from funding.versions import services as versions_services
+from funding.versions.cells import cell_from_json, cell_json
 from measures.models import Measure
 from tests import factories as f
 
@@ -102,7 +103,9 @@ def test_freeze_stores_every_column(world):
             "third_party": "0.00",
             "municipal_share": "370000.00",
             "gap": "0.00",
+            "over": "0.00",
             "grants": {"LZ": "630000.00"},
+            "bases": {"LZ": "900000.00"},
         },
         "2026": {
             "gross": "500000.00",
@@ -112,7 +115,9 @@ def test_freeze_stores_every_column(world):
             "third_party": "0.00",
             "municipal_share": "150000.00",
             "gap": "0.00",
+            "over": "0.00",
             "grants": {"LZ": "350000.00"},
+            "bases": {"LZ": "500000.00"},
         },
     }
     assert (market.gross, market.eligible, market.grant, market.municipal_share, market.gap) == (
@@ -470,3 +475,35 @@ def test_deleting_a_whole_version_deletes_its_rows_by_every_path(world, rf):
     Measure.objects.filter(concept=concept).delete()  # measures protect their action fields
     concept.delete()
     assert not KufVersion.objects.exists() and not KufVersionRow.objects.exists()
+
+
+def test_cells_frozen_before_over_financing_and_programme_bases_read_back():
+    # Before gap and over-financing were kept apart, an over-financed year stored a negative gap; before
+    # the programmes' eligible cost was stored, a cell had no "bases".
+    legacy = {
+        "gross": "100.00",
+        "ineligible": "0.00",
+        "eligible": "100.00",
+        "grant": "70.00",
+        "third_party": "40.00",
+        "municipal_share": "0.00",
+        "gap": "-10.00",
+        "grants": {"LZ": "70.00"},
+    }
+    cell = cell_from_json(legacy)
+    assert (cell.gap, cell.over, cell.bases_by_programme) == (D("0.00"), D("10.00"), {})
+    assert cell_from_json(cell_json(cell)) == cell
+    measure = kuf.MeasureInput(
+        id=1,
+        uid="u1",
+        code="A.1",
+        title="Alt",
+        action_field=kuf.Label("HF1", "Zentren"),
+        municipality=kuf.Label("Hallenbeck", "Hallenbeck"),
+        start_year=2025,
+        end_year=2025,
+    )
+    row = kuf.KufRow(measure, {2025: cell}, cell, ("LZ",), (D("70"),), (9,))
+    # Grouped by programme, such a row stands whole under its programme.
+    (part,) = kuf.programme_parts(row)
+    assert (part.part, part.total.gross, part.total.grant) == ("LZ", D("100.00"), D("70.00"))

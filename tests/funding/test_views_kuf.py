@@ -40,7 +40,7 @@ def _url(concept, **params) -> str:
 # each filter are selected with ORM lookups.
 
 CENT = D("0.01")
-FIGURES = ("gross", "ineligible", "eligible", "grant", "municipal_share", "third_party")
+FIGURES = ("gross", "ineligible", "eligible", "grant", "municipal_share", "third_party", "gap", "over")
 
 
 def _cents(value: Decimal) -> Decimal:
@@ -79,6 +79,7 @@ def _expected_cells(concept) -> dict[int, dict[int, dict]]:
             kind: defaultdict(Decimal) for kind in ("grant", "third_party", "municipal")
         }
         grants: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        bases: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         codes = []
         for module in measure.financing_modules.all():
             share = module.cost_share / 100
@@ -100,35 +101,67 @@ def _expected_cells(concept) -> dict[int, dict[int, dict]]:
                     grants[year][module.programme.code] += value
             if module.kind == "grant":
                 codes.append(module.programme.code)
+                for year, value in eligible.items():
+                    bases[year][module.programme.code] += _cents(value * share)
         years = set(gross) | {year for amounts in money.values() for year in amounts}
         has_municipal = any(m.kind == "municipal" for m in measure.financing_modules.all())
         cells[measure.pk] = {}
         for year in sorted(years):
             rest = gross[year] - money["grant"][year] - money["third_party"][year]
+            share = money["municipal"][year] if has_municipal else max(rest, D(0))
             cells[measure.pk][year] = {
                 "gross": gross[year],
                 "ineligible": ineligible[year],
                 "eligible": gross[year] - ineligible[year],
                 "grant": money["grant"][year],
                 "third_party": money["third_party"][year],
-                "municipal_share": money["municipal"][year] if has_municipal else max(rest, D(0)),
+                "municipal_share": share,
+                "gap": max(rest - share, D(0)),
+                "over": max(share - rest, D(0)),
                 "grants": {code: grants[year][code] for code in codes},
+                "bases": {code: bases[year][code] for code in codes},
             }
     return cells
 
 
-def _group_key(measure, kept_cells: dict[int, dict], grouping: str) -> tuple:
-    """(sort key, label key) of the measure's group: as the KuF page groups."""
+def _programme_parts(kept_cells: dict[int, dict]) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """A measure split by programme: per programme its grant and the eligible cost it covers (its
+    co-financing the municipal share), the rest of the money under "" (left out when all zero)."""
+    codes = list(dict.fromkeys(code for cell in kept_cells.values() for code in cell["grants"]))
+    if not codes:
+        return [("", list(kept_cells.items()))]
+    parts: dict[str, list[tuple[int, dict]]] = {code: [] for code in codes}
+    rest = []
+    for year, cell in kept_cells.items():
+        taken = dict.fromkeys(("gross", "grant", "municipal_share"), D("0.00"))
+        for code in codes:
+            basis, grant = cell["bases"][code], cell["grants"][code]
+            part = dict.fromkeys(FIGURES, D("0.00"))
+            part.update(gross=basis, eligible=basis, grant=grant, municipal_share=basis - grant)
+            parts[code].append((year, part))
+            for name in taken:
+                taken[name] += part[name]
+        remainder = {name: cell[name] for name in FIGURES}
+        remainder["gross"] -= taken["gross"]
+        remainder["eligible"] -= taken["gross"]
+        remainder["grant"] -= taken["grant"]
+        remainder["municipal_share"] -= taken["municipal_share"]
+        rest.append((year, remainder))
+    result = [(code, items) for code, items in parts.items()]
+    if any(value for _year, cell in rest for value in cell.values()):
+        result.append(("", rest))
+    return result
+
+
+def _group_parts(measure, kept_cells: dict[int, dict], grouping: str) -> list[tuple[tuple, str, list]]:
+    """(sort key, label key, cells) of the measure's group, or of each part's group: as the KuF page
+    groups."""
     if grouping == kuf.GROUP_BY_ACTION_FIELD:
-        return (measure.action_field.order, measure.action_field.code), measure.action_field.code
+        field = measure.action_field
+        return [((field.order, field.code), field.code, list(kept_cells.items()))]
     if grouping == kuf.GROUP_BY_MUNICIPALITY:
-        return (0, measure.municipality.name), measure.municipality.name
-    grants: dict[str, Decimal] = defaultdict(Decimal)
-    for cell in kept_cells.values():
-        for code, value in cell["grants"].items():
-            grants[code] += value
-    code = min(grants, key=lambda code: (-grants[code], code)) if grants else ""
-    return (0 if code else 1, code), code
+        return [((0, measure.municipality.name), measure.municipality.name, list(kept_cells.items()))]
+    return [((0 if code else 1, code), code, items) for code, items in _programme_parts(kept_cells)]
 
 
 def _expected_table(concept, cells, measures, grouping: str, years: tuple) -> dict:
@@ -146,9 +179,8 @@ def _expected_table(concept, cells, measures, grouping: str, years: tuple) -> di
         if not kept:
             continue  # no money in the years shown: the row is left out
         shown_years |= set(kept)
-        order, key = _group_key(measure, kept, grouping)
-        group = groups.setdefault(order, {"key": key, "cells": []})
-        group["cells"].extend(kept.items())
+        for order, key, items in _group_parts(measure, kept, grouping):
+            groups.setdefault(order, {"key": key, "cells": []})["cells"].extend(items)
 
     def sums(items) -> dict:
         result = {name: sum((cell[name] for _year, cell in items), D("0.00")) for name in FIGURES}
@@ -168,7 +200,9 @@ def _expected_table(concept, cells, measures, grouping: str, years: tuple) -> di
 
 def _html_cells(figures: dict, years: list[int]) -> list[str]:
     money = [format_eur(figures[name]) for name in FIGURES]
-    return [*money[:3], "", "", *money[3:], *(format_eur(figures["years"][year]) for year in years), ""]
+    year_cells = [format_eur(figures["years"][year]) for year in years]
+    # gross, ineligible, eligible, programme, rate, grant … over, the years, priority … status
+    return [*money[:3], "", "", *money[3:], *year_cells, "", "", "", ""]
 
 
 def _demo_filters(concept) -> list[tuple[dict, object, tuple]]:
@@ -254,7 +288,7 @@ def test_demo_totals_equal_independent_sums_for_every_grouping_and_filter(rf):
                         assert getattr(group.total, name) == figures[name], (label, group.label, name)
                 for name in FIGURES:
                     assert getattr(table.total, name) == expected["total"][name], (label, name)
-                assert table.total.gap == (
+                assert table.total.gap - table.total.over == (
                     table.total.gross
                     - table.total.grant
                     - table.total.third_party
@@ -329,7 +363,7 @@ def test_checks_are_shown_on_the_rows_they_concern(client, setup):
     assert rows["LUECKE"] == ["gap"]
     body = response.content.decode()
     assert "LZ: Fördersatz 90 % über dem Höchstsatz 80 %." in body
-    assert "Finanzierungslücke von 200,00 €." in body
+    assert "Finanzierungslücke von 200,00 € (2025: 200,00 €)." in body
     assert "Kosten in 2031, außerhalb der Programmjahre des Konzepts." in body
     assert "SZ passt zu keinem der Quartiere (Q1)." in body
 
@@ -345,9 +379,33 @@ def test_units_year_values_and_grouping_switch(client, setup):
     assert note in body
     assert note not in client.get(_url(s["concept"])).content.decode()
     response = client.get(_url(s["concept"], jahreswert="grant"))
-    assert response.context["groups"][0].rows[0].years[1] == "86.419,75 €"  # 2025: 70 % of 123.456,78
+    assert "86.419,75 €" in response.context["groups"][0].rows[0].cells  # 2025: 70 % of 123.456,78
     response = client.get(_url(s["concept"], gruppierung="programme"))
     assert [g.label.key for g in response.context["groups"]] == ["LZ"]
+
+
+def test_grouped_by_programme_a_measure_of_two_programmes_counts_in_both(client, setup):
+    s = setup
+    park = f.make_measure(s["concept"], s["field"], code="P1", title="Park")
+    f.make_cost_line(park, year=2025, gross="1000.00", ineligible="100.00")
+    f.make_module(park, s["lz"], rate="70", cost_share="50")
+    f.make_module(park, s["sz"], rate="60", cost_share="50")
+    client.force_login(s["editor"])
+    response = client.get(_url(s["concept"], gruppierung="programme"))
+    table = response.context["table"]
+    groups = {group.label.key: group for group in table.groups}
+    assert list(groups) == ["LZ", "SZ", ""]
+    # Each programme's subtotal is its grant: 70 % and 60 % of 450 € eligible each.
+    assert (groups["LZ"].total.grant, groups["SZ"].total.grant) == (D("315.00"), D("270.00"))
+    assert groups["LZ"].total.eligible == groups["SZ"].total.eligible == D("450.00")
+    assert groups[""].total.ineligible == D("100.00")
+    assert table.total.gross == D("1000.00") and table.total.grant == D("585.00")
+    body = response.content.decode()
+    assert "Anteil LZ" in body and "Anteil SZ" in body
+    assert body.count('id="zeile-') == 1  # the checks link to the measure's first part
+    # In any grouping, the row names the grant of each of its programmes.
+    default = client.get(_url(s["concept"])).content.decode()
+    assert "LZ 315,00 €, SZ 270,00 €" in default
 
 
 def test_invalid_filters_are_reported_and_ignored(client, setup):

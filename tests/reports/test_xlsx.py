@@ -15,6 +15,7 @@ from funding.versions import services as versions_services
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
 from projects import spreadsheets
+from projects.formatting import format_eur
 from tests import factories as f
 from tests.excel import cents, columns, header_row, kuf_concept, open_workbook, row_with_label
 
@@ -50,7 +51,7 @@ def test_kuf_workbook_layout():
         assert "Kommunen" not in block
     header = header_row(ws)
     names = columns(ws, header)
-    assert list(names)[:16] == [
+    assert list(names)[:17] == [
         "Kürzel",
         "Maßnahme",
         "Handlungsfeld",
@@ -67,9 +68,10 @@ def test_kuf_workbook_layout():
         "Eigenanteil",
         "Mittel Dritter",
         "Finanzierungslücke",
+        "Überfinanzierung",
     ]
-    assert [str(year) for year in range(2024, 2031)] == list(names)[16:23]
-    assert list(names)[23:] == ["Priorität", "Zeitraum", "Planungsstand (HOAI)", "Prüfhinweise"]
+    assert [str(year) for year in range(2024, 2031)] == list(names)[17:24]
+    assert list(names)[24:] == ["Priorität", "Zeitraum", "Planungsstand (HOAI)", "Status", "Prüfhinweise"]
 
     # Groups: a heading row, the measures, a subtotal row with SUBTOTAL formulas; then the grand total.
     assert ws.cell(row=header + 1, column=2).value == "HF1 Zentren"
@@ -79,6 +81,13 @@ def test_kuf_workbook_layout():
     assert ws.cell(row=header + 2, column=gross).number_format == '#,##0.00 "€"'
     # EFRE 80 % and LZ 70 % (Hallenbeck): a range as text; a single rate is a percent number.
     assert ws.cell(row=header + 2, column=names["Fördersatz"]).value == "70–80 %"
+    # Each programme's grant stands on the row.
+    programmes = ws.cell(row=header + 2, column=names["Programm"]).value
+    row = report.overview.groups[0].rows[0]
+    assert len(row.programmes) == 2
+    assert programmes == ", ".join(
+        f"{code} {format_eur(row.total.grants_by_programme[code])}" for code in row.programmes
+    )
     assert cents(ws.cell(row=header + 2, column=gross).value) == report.overview.groups[0].rows[0].total.gross
     subtotal = row_with_label(ws, "Summe HF1")
     assert ws.cell(row=subtotal, column=gross).value == f"=SUBTOTAL(9,H{header + 2}:H{subtotal - 1})"
@@ -89,7 +98,7 @@ def test_kuf_workbook_layout():
 
     # Frozen header and first two columns, autofilter, landscape A3, header row on every page.
     assert ws.freeze_panes == f"C{header + 1}"
-    assert ws.auto_filter.ref == f"A{header}:AA{total - 1}"
+    assert ws.auto_filter.ref == f"A{header}:AC{total - 1}"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 8  # A3
     assert ws.print_title_rows == f"${header}:${header}"
