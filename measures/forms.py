@@ -11,25 +11,20 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
-from projects.fields import german_decimal_formfield
+from projects.fields import GeoJSONFormField, german_decimal_formfield
 from projects.forms import version_field
 from projects.history import display_value
 from projects.models import Concept, Goal
-from projects.validators import validate_geojson
 
 from .images import image_sanitize
 from .models import Indicator, Measure
 from .services import IndicatorData
 
 
-class GeoJSONField(forms.JSONField):
+class GeoJSONField(GeoJSONFormField):
     """GeoJSON as text; invalid JSON or an unknown geometry gets a German message at the field."""
 
     default_error_messages = {"invalid": _("Bitte gültiges JSON eingeben (GeoJSON).")}
-
-    def validate(self, value):
-        super().validate(value)
-        validate_geojson(value)
 
 
 class _StoredImage:
@@ -415,6 +410,11 @@ class RowsFormSet(BaseInlineFormSet):
             if not form.has_changed() and not form.instance.pk:
                 continue
             yield form
+
+    def removed_ids(self) -> set[int]:
+        """The ids of the stored rows marked for removal (after ``is_valid``): the only rows a save
+        deletes (``measures.services.rows_sync``)."""
+        return {form.instance.pk for form in self.deleted_forms if form.instance.pk}
 
     def mark_saved(self) -> None:
         for form in self.forms:

@@ -3,16 +3,20 @@ measure's profile that every write path applies: the editor (``funding.editor.se
 admin (``measures.admin``) and the Excel import (``funding.exchange.imports``).
 
 ``funding.editor.services.measure_save`` calls ``indicators_sync`` inside its transaction, so the profile, the
-money rows and the indicators are saved together or not at all.
+money rows and the indicators are saved together or not at all. ``rows_sync`` is the one way the editor
+brings a table of stored rows to its input (indicators here; cost lines, financing modules and their year
+amounts in ``funding.editor.services``).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.history import set_history_user
 from projects.models import Concept, Goal, Quarter
@@ -20,6 +24,12 @@ from projects.models import Concept, Goal, Quarter
 from .models import Indicator, Measure
 
 INDICATOR_FIELDS = ("name", "unit", "baseline", "target_value", "target_year")
+
+# The input of a table did not account for every stored row (or named one twice): nothing is saved.
+ROWS_INCOMPLETE = gettext_lazy(
+    "Die Seite ist unvollständig geladen: Die Zeilen einer Tabelle kamen nicht vollständig an. Es wurde "
+    "nichts gespeichert; bitte laden Sie die Seite neu."
+)
 
 
 @dataclass
@@ -89,49 +99,124 @@ def measure_scope_errors(
     return errors
 
 
-def indicators_sync(*, measure: Measure, rows: list[IndicatorData], user) -> None:
-    """Make ``rows`` the complete list of ``measure``'s indicators.
+def rows_sync(
+    *,
+    stored: Mapping[Hashable, models.Model],
+    rows: Sequence[tuple[Hashable | None, dict[str, Any]]],
+    removed: Collection[Hashable] | None,
+    create: Callable[[], models.Model],
+    foreign: Callable[[int], str],
+    user,
+    dry_run: bool = False,
+    then: Callable[[models.Model, int, bool], bool] | None = None,
+    before_delete: Callable[[models.Model], None] | None = None,
+) -> bool:
+    """Bring the stored rows of one table (a measure's cost lines, financing modules, indicators; a
+    module's year amounts) to the input, writing only what changes.
 
-    Rows with an ``id`` of this measure are updated (only when a value changed), rows without one are
-    created, indicators of the measure not listed are deleted; each write gets a history entry naming
-    ``user``. Raises ``ValidationError`` (German messages, nothing saved by the caller's transaction) for
-    an ``id`` of another measure, a target year before the measure starts, two indicators with the same
-    name, or anything ``full_clean`` refuses. ``measure`` must be saved.
+    - ``stored``: the rows as stored now, by key (a row's id).
+    - ``rows``: the rows to keep, in order, as (key, field values); key None creates a row
+      (``create()``, the field values set on it). A key that is not in ``stored`` is refused with
+      ``ValidationError(foreign(n))`` (``n`` counts the rows from 1), a key listed twice with
+      ``ROWS_INCOMPLETE``: no row of another measure is ever taken over.
+    - ``removed``: the keys of the stored rows to delete. A stored row neither listed in ``rows`` nor in
+      ``removed`` is refused with ``ROWS_INCOMPLETE``: a row is deleted because the input says so, never
+      because the input left it out. ``removed=None`` makes ``rows`` the complete state instead (every
+      stored row not listed is deleted): only for rows that are columns of one input row, such as a
+      module's year amounts, where an empty input means no amount.
+    - A new row, or a row with a changed value, is validated (``full_clean``) and saved; an unchanged
+      one is left alone. Every write gets a history entry naming ``user``.
+    - ``then(instance, n, dry_run)`` runs after each kept row is saved (or left alone) for the rows it
+      owns in turn (a module's year amounts) and returns whether it changed anything;
+      ``before_delete(instance)`` runs before a row is deleted.
+    - ``dry_run``: check the keys as above and write nothing (``then`` is called for stored rows only).
+
+    Returns whether anything was written (with ``dry_run``: would be). No query but the writes and
+    what ``then`` and ``before_delete`` do. Run it inside the caller's transaction: a refusal after some
+    writes leaves them to the rollback.
     """
+    changed, kept = False, set()
+    for n, (key, values) in enumerate(rows, start=1):
+        if key is not None and key not in stored:
+            raise ValidationError(foreign(n))
+        if key is not None and key in kept:
+            raise ValidationError(ROWS_INCOMPLETE)
+        kept.add(key)
+        instance = stored[key] if key is not None else create()
+        if key is None or any(getattr(instance, name) != value for name, value in values.items()):
+            changed = True
+            if not dry_run:
+                for name, value in values.items():
+                    setattr(instance, name, value)
+                instance.full_clean()
+                set_history_user(instance, user)
+                instance.save()
+        if then is not None and (key is not None or not dry_run):
+            changed = then(instance, n, dry_run) or changed
+    left = [key for key in stored if key not in kept]
+    if removed is not None and any(key not in removed for key in left):
+        raise ValidationError(ROWS_INCOMPLETE)
+    for key in left:
+        changed = True
+        if not dry_run:
+            if before_delete is not None:
+                before_delete(stored[key])
+            set_history_user(stored[key], user)
+            stored[key].delete()
+    return changed
+
+
+def indicators_sync(
+    *,
+    measure: Measure,
+    rows: list[IndicatorData],
+    removed: Collection[int] = (),
+    user,
+    dry_run: bool = False,
+) -> bool:
+    """Bring ``measure``'s indicators to ``rows`` (see ``rows_sync``): rows with an ``id`` of this
+    measure are updated (only when a value changed), rows without one are created, the indicators whose
+    ids are in ``removed`` are deleted; an indicator neither listed nor removed is refused.
+
+    Each write gets a history entry naming ``user``. Raises ``ValidationError`` (German messages,
+    nothing saved by the caller's transaction) for an ``id`` of another measure, a target year before
+    the measure starts, two indicators with the same name, or anything ``full_clean`` refuses.
+    ``dry_run`` checks and writes nothing. Returns whether anything was (or would be) written. One
+    query (the stored indicators; none for an unsaved measure) and the writes.
+    """
+    names = set()
+    values = []
+    for n, row in enumerate(rows, start=1):
+        name = row.name.strip()
+        if name.casefold() in names:
+            raise ValidationError(
+                _("Den Indikator „%(name)s“ gibt es bei dieser Maßnahme zweimal.") % {"name": name}
+            )
+        names.add(name.casefold())
+        if row.target_year is not None and measure.start_year and row.target_year < measure.start_year:
+            raise ValidationError(
+                _("Indikator %(n)s: Das Zieljahr %(year)s liegt vor dem Beginn der Maßnahme (%(start)s).")
+                % {"n": n, "year": row.target_year, "start": measure.start_year}
+            )
+        values.append(
+            (
+                row.id,
+                {
+                    "name": name,
+                    "unit": row.unit.strip(),
+                    "baseline": row.baseline,
+                    "target_value": row.target_value,
+                    "target_year": row.target_year,
+                },
+            )
+        )
     with transaction.atomic():
-        existing = {indicator.pk: indicator for indicator in measure.indicators.all()}
-        keep, names = set(), set()
-        for index, row in enumerate(rows, start=1):
-            if row.id is not None and row.id not in existing:
-                raise ValidationError(_("Indikator %(n)s gehört nicht zu dieser Maßnahme.") % {"n": index})
-            name = row.name.strip()
-            if name.casefold() in names:
-                raise ValidationError(
-                    _("Den Indikator „%(name)s“ gibt es bei dieser Maßnahme zweimal.") % {"name": name}
-                )
-            names.add(name.casefold())
-            if row.target_year is not None and measure.start_year and row.target_year < measure.start_year:
-                raise ValidationError(
-                    _("Indikator %(n)s: Das Zieljahr %(year)s liegt vor dem Beginn der Maßnahme (%(start)s).")
-                    % {"n": index, "year": row.target_year, "start": measure.start_year}
-                )
-            values = {
-                "name": name,
-                "unit": row.unit.strip(),
-                "baseline": row.baseline,
-                "target_value": row.target_value,
-                "target_year": row.target_year,
-            }
-            indicator = existing.get(row.id) or Indicator(measure=measure)
-            keep.add(indicator.pk)
-            if indicator.pk and all(getattr(indicator, key) == value for key, value in values.items()):
-                continue
-            for key, value in values.items():
-                setattr(indicator, key, value)
-            indicator.full_clean()
-            set_history_user(indicator, user)
-            indicator.save()
-        for pk, indicator in existing.items():
-            if pk not in keep:
-                set_history_user(indicator, user)
-                indicator.delete()
+        return rows_sync(
+            stored={indicator.pk: indicator for indicator in measure.indicators.all()} if measure.pk else {},
+            rows=values,
+            removed=removed,
+            create=lambda: Indicator(measure=measure),
+            foreign=lambda n: _("Indikator %(n)s gehört nicht zu dieser Maßnahme.") % {"n": n},
+            user=user,
+            dry_run=dry_run,
+        )

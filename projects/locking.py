@@ -55,8 +55,20 @@ def claim_version(instance: models.Model, *, expected_version: int) -> None:
     model = type(instance)
     claimed = model.objects.filter(pk=instance.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
-        current = model.objects.filter(pk=instance.pk).first()
-        if current is None:
-            raise ObjectGone(instance)
-        raise EditConflict(instance=current, changes=changes_since(current, version=expected_version))
+        _refuse(instance, expected_version=expected_version)
     instance.version = expected_version + 1
+
+
+def check_version(instance: models.Model, *, expected_version: int) -> None:
+    """Raise as ``claim_version`` does if ``instance`` is no longer stored at ``expected_version``;
+    change nothing. For a save that may turn out to change nothing: check first, and claim the version
+    only when something is written. One query (two on a conflict, plus its history)."""
+    if not type(instance).objects.filter(pk=instance.pk, version=expected_version).exists():
+        _refuse(instance, expected_version=expected_version)
+
+
+def _refuse(instance: models.Model, *, expected_version: int):
+    current = type(instance).objects.filter(pk=instance.pk).first()
+    if current is None:
+        raise ObjectGone(instance)
+    raise EditConflict(instance=current, changes=changes_since(current, version=expected_version))

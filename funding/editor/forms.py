@@ -1,8 +1,9 @@
-"""Forms of the measure editor's money part: cost lines and financing modules, as growable tables;
-and the helpers that rewrite a posted table after an edit conflict (rows deleted or added meanwhile).
+"""Forms of the measure editor's money part: cost lines and financing modules, as growable tables; and
+all the editor's forms as one (``EditorForms``, built by ``editor_forms_build``).
 """
 
-import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -11,7 +12,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import CostLine, FinancingModule, FundingProgramme
-from measures.forms import RowForm, RowsFormSet
+from measures.forms import IndicatorFormSet, Indicators, MeasureForm, RowForm, RowsFormSet
 from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
 from projects.formatting import format_eur, format_percent
@@ -177,113 +178,112 @@ FinancingModules = inlineformset_factory(
 )
 
 
-# --- Rewriting a posted table -----------------------------------------------------------------------
-# A formset's rows arrive as ``<prefix>-<n>-<field>``; the first ``INITIAL_FORMS`` rows must carry the id
-# of a stored row. When someone else deleted such a row meanwhile, Django would refuse it with an error on
-# the hidden id; these helpers turn it into a new row instead, and put rows others added into the table.
+# --- The editor's forms as one ---------------------------------------------------------------------
+
+# The buttons that add a row to a table, by the table's prefix.
+ROW_ACTIONS = {"add_cost": "costs", "add_module": "modules", "add_indicator": "indicators"}
 
 
-def _rows(data: QueryDict, prefix: str) -> tuple[list[dict[str, list[str]]], int] | None:
-    """The posted rows of one table (field -> values) and the number of stored rows; None if the
-    management data is unusable (the formset then reports it)."""
-    try:
-        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
-        initial = int(data.get(f"{prefix}-INITIAL_FORMS", ""))
-    except ValueError:
-        return None
-    if not 0 <= initial <= total <= 1000:
-        return None
-    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-(.+)$")
-    rows: list[dict[str, list[str]]] = [{} for _ in range(total)]
-    for key in data:
-        match = pattern.match(key)
-        if match and int(match.group(1)) < total:
-            rows[int(match.group(1))][match.group(2)] = data.getlist(key)
-    return rows, initial
+@dataclass
+class EditorForms:
+    """The forms of the measure editor: the profile and its three growable tables."""
+
+    profile: MeasureForm
+    costs: CostLineFormSet
+    modules: FinancingModuleFormSet
+    indicators: IndicatorFormSet
+
+    @property
+    def tables(self) -> dict[str, RowsFormSet]:
+        return {"costs": self.costs, "modules": self.modules, "indicators": self.indicators}
+
+    def is_valid(self) -> bool:
+        return all([self.profile.is_valid(), *(formset.is_valid() for formset in self.tables.values())])
+
+    def removed(self) -> dict[str, set[int]]:
+        """The ids of the stored rows the page marked for removal, per table (after ``is_valid``)."""
+        return {prefix: formset.removed_ids() for prefix, formset in self.tables.items()}
+
+    def mark_saved(self) -> None:
+        """After an edit conflict: mark every cell whose input differs from what is stored now."""
+        for formset in self.tables.values():
+            formset.mark_saved()
+
+    def show_row_notes(self, row_notes: Mapping[tuple[str, int], str]) -> None:
+        """Put the note on each row deleted or added by someone else ((table, row index) -> note)."""
+        for (prefix, index), note in row_notes.items():
+            self.tables[prefix].forms[index].conflict_note = note
+
+    def focus_last_row(self, prefix: str) -> None:
+        """Give the first input of the table's last row the focus (browsers honour autofocus on load,
+        htmx after a swap): the row just added."""
+        first = next(iter(self.tables[prefix].forms[-1].fields.values()))
+        first.widget.attrs["autofocus"] = True
 
 
-def _write_rows(data: QueryDict, prefix: str, rows: list[dict[str, list[str]]], initial: int) -> None:
-    pattern = re.compile(rf"^{re.escape(prefix)}-\d+-")
-    for key in [key for key in data if pattern.match(key)]:
-        del data[key]
-    for index, row in enumerate(rows):
-        for name, values in row.items():
-            data.setlist(f"{prefix}-{index}-{name}", values)
-    data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-    data[f"{prefix}-INITIAL_FORMS"] = str(initial)
+def editor_tables_build(
+    *,
+    concept: Concept,
+    measure: Measure | None,
+    data: QueryDict | None = None,
+    programmes: list[FundingProgramme] | None = None,
+) -> dict[str, RowsFormSet]:
+    """The three growable tables of the editor (by prefix), bound to ``data`` or showing the stored rows
+    of ``measure`` (a new measure: two empty cost lines, one module, one indicator). Queries, however
+    many rows, when the rows are read: the cost lines (1), the modules with their programmes (1) and
+    year amounts (1), the indicators (1), and the programmes to choose from (1, unless ``programmes``
+    are given)."""
+    instance = measure or Measure(concept=concept)
+    if programmes is None:
+        programmes = programmes_for_editor()
+    tables = {
+        "costs": CostLines(
+            data,
+            instance=instance,
+            prefix="costs",
+            queryset=instance.cost_lines.order_by("year", "section", "pk") if measure else None,
+            form_kwargs={"concept": concept},
+        ),
+        "modules": FinancingModules(
+            data,
+            instance=instance,
+            prefix="modules",
+            queryset=instance.financing_modules.select_related("programme")
+            .prefetch_related("years")
+            .order_by("order", "pk")
+            if measure
+            else None,
+            form_kwargs={"concept": concept, "programmes": programmes},
+        ),
+        "indicators": Indicators(
+            data,
+            instance=instance,
+            prefix="indicators",
+            queryset=instance.indicators.order_by("pk") if measure else None,
+        ),
+    }
+    if measure is None and data is None:
+        tables["costs"].extra, tables["modules"].extra, tables["indicators"].extra = 2, 1, 1
+    return tables
 
 
-def _row_id(row: dict[str, list[str]]) -> int | None:
-    value = (row.get("id") or [""])[-1]
-    return int(value) if value.isdigit() else None
-
-
-def detach_stale_rows(data: QueryDict, *, prefix: str, current_ids: set[int]) -> list[tuple[int | None, int]]:
-    """Turn posted rows whose stored row no longer exists (deleted by someone else) into new rows.
-
-    ``data`` (a mutable copy of the POST) is rewritten: the row loses its id and moves behind the stored
-    rows, so saving creates it again. A row that was also marked for removal is dropped. Returns
-    ``(old id, new row index)`` for every row kept this way.
-    """
-    parsed = _rows(data, prefix)
-    if parsed is None:
-        return []
-    rows, initial = parsed
-    kept, moved = [], []
-    for row in rows[:initial]:
-        pk = _row_id(row)
-        if pk is not None and pk in current_ids:
-            kept.append(row)
-            continue
-        row["id"] = [""]
-        if (row.get("DELETE") or [""])[-1] not in ("", "off", "false"):
-            continue  # the user removed it too: nothing to keep
-        moved.append((pk, row))
-    if len(kept) == initial:
-        return []
-    _write_rows(data, prefix, kept + [row for _pk, row in moved] + rows[initial:], len(kept))
-    return [(pk, len(kept) + n) for n, (pk, _row) in enumerate(moved)]
-
-
-def posted_row_ids(data: QueryDict, *, prefix: str) -> set[int]:
-    """The ids of the stored rows a posted table holds."""
-    parsed = _rows(data, prefix)
-    if parsed is None:
-        return set()
-    rows, initial = parsed
-    return {pk for pk in (_row_id(row) for row in rows[:initial]) if pk is not None}
-
-
-def form_values(form: forms.Form) -> dict[str, list[str]]:
-    """An unbound form's inputs as the browser would post them (field name without prefix -> values)."""
-    values = {}
-    for field in form:
-        value = field.value()
-        if field.widget_type == "checkbox":
-            if value:
-                values[field.name] = ["on"]
-            continue
-        if value is None:
-            continue
-        shown = field.field.widget.format_value(value)  # a list for selects, a string for inputs
-        if isinstance(shown, list | tuple):
-            values[field.name] = [str(item) for item in shown]
-        else:
-            values[field.name] = [str(shown or "")]
-    return values
-
-
-def insert_stored_rows(data: QueryDict, *, prefix: str, forms_to_add: list[forms.Form]) -> list[int]:
-    """Put stored rows the posted table lacks (added by someone else meanwhile) into ``data`` as stored
-    rows, so that saving keeps them. ``forms_to_add`` are unbound forms of those rows from the formset.
-    Returns their row indexes."""
-    parsed = _rows(data, prefix)
-    if parsed is None or not forms_to_add:
-        return []
-    rows, initial = parsed
-    added = [form_values(form) for form in forms_to_add]
-    _write_rows(data, prefix, rows[:initial] + added + rows[initial:], initial + len(added))
-    return list(range(initial, initial + len(added)))
+def editor_forms_build(
+    *,
+    concept: Concept,
+    measure: Measure | None,
+    data: QueryDict | None = None,
+    files=None,
+    programmes: list[FundingProgramme] | None = None,
+    bind_tables: bool = True,
+) -> EditorForms:
+    """The editor's forms: the profile bound to ``data`` (and ``files``) or showing ``measure`` (None:
+    a new measure of ``concept``), and the tables of ``editor_tables_build``, bound to ``data`` too
+    unless ``bind_tables`` is False (they then show the stored rows)."""
+    profile = MeasureForm(data, files, instance=measure or Measure(concept=concept), concept=concept)
+    tables = editor_tables_build(
+        concept=concept, measure=measure, data=data if bind_tables else None, programmes=programmes
+    )
+    return EditorForms(profile=profile, **tables)
 
 
 def programmes_for_editor() -> list[FundingProgramme]:

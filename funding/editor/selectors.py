@@ -1,14 +1,17 @@
-"""Reads of the measure editor: the live totals of unsaved input, a measure's history, and the conflict
-box after an edit conflict.
+"""Reads of the measure editor: the live totals of unsaved input, a measure's history, its stored rows,
+and the conflict box after an edit conflict with the posted input merged (``measure_conflict_merge``).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from funding import kuf
 from funding.kuf.selectors import module_input
@@ -23,6 +26,7 @@ from measures.models import Indicator, Measure
 from projects.history import HistoryEntry, history_entries, version_boundary
 from projects.models import Concept, Goal, Quarter
 
+from .posted import insert_stored_rows, posted_row_ids
 from .services import CostLineData, ModuleData
 
 
@@ -78,6 +82,45 @@ def measure_preview_row(
     return kuf.compute_row(measure)
 
 
+def measure_editor_totals(*, concept: Concept, measure: Measure | None, costs, modules) -> kuf.KufRow:
+    """The KuF row the editor shows under its tables: of the input when the tables (``costs``,
+    ``modules``: the editor's formsets) are bound to it, else of the rows they show as stored. One query
+    (the municipality's rates)."""
+    if costs.is_bound:
+        data = costs.data
+        municipality_id, start = data.get("municipality") or None, data.get("start_year")
+        cost_rows, module_rows = costs.rows(), modules.rows()
+    else:
+        municipality_id = measure.municipality_id if measure else None
+        start = measure.start_year if measure else None
+        cost_rows = [form.row() for form in costs.forms if form.instance.pk and _fill(form)]
+        module_rows = [
+            form.row(i) for i, form in enumerate(modules.forms, 1) if form.instance.pk and _fill(form)
+        ]
+    try:
+        municipality_id = int(municipality_id) if municipality_id else None
+        start = int(start) if start else None
+    except ValueError:
+        municipality_id, start = None, None
+    return measure_preview_row(
+        concept=concept,
+        municipality_id=municipality_id,
+        start_year=start,
+        cost_lines=cost_rows,
+        modules=module_rows,
+    )
+
+
+def _fill(form) -> bool:
+    """Fill an unbound form's cleaned_data from its instance (for the totals of the stored rows)."""
+    instance = form.instance
+    form.cleaned_data = {name: getattr(instance, name, None) for name in form.fields}
+    if "kind" in form.fields:
+        form.cleaned_data["years"] = form.stored_years
+        form.cleaned_data["programme"] = instance.programme
+    return True
+
+
 def measure_history(*, measure: Measure) -> list[HistoryEntry]:
     """The change history of a measure and its cost lines, financing modules with their year amounts,
     and indicators, newest first.
@@ -104,13 +147,45 @@ def measure_changes_since(*, measure: Measure, version: int) -> list[HistoryEntr
     return sorted(since, key=lambda entry: entry.date, reverse=True)
 
 
-def measure_row_ids(*, measure: Measure) -> dict[str, set[int]]:
-    """The ids of the measure's stored rows per editor table (costs, modules, indicators). Three
-    queries."""
+@dataclass(frozen=True)
+class EditorTable:
+    """One growable table of the editor: the model of its rows (whose history names them) and its
+    name on the page."""
+
+    model: type[models.Model]
+    label: str
+
+
+# The editor's growable tables, by their form prefix.
+EDITOR_TABLES = {
+    "costs": EditorTable(CostLine, gettext_lazy("Kosten")),
+    "modules": EditorTable(FinancingModule, gettext_lazy("Finanzierung")),
+    "indicators": EditorTable(Indicator, gettext_lazy("Indikatoren")),
+}
+
+
+def measure_row_ids(*, measure: Measure | None) -> dict[str, set[int]]:
+    """The ids of the measure's stored rows per editor table (``EDITOR_TABLES``); empty sets for a new
+    measure (None). Three queries (none for a new measure)."""
     return {
-        "costs": set(CostLine.objects.filter(measure=measure).values_list("pk", flat=True)),
-        "modules": set(FinancingModule.objects.filter(measure=measure).values_list("pk", flat=True)),
-        "indicators": set(Indicator.objects.filter(measure=measure).values_list("pk", flat=True)),
+        prefix: set(table.model.objects.filter(measure=measure).values_list("pk", flat=True))
+        if measure is not None
+        else set()
+        for prefix, table in EDITOR_TABLES.items()
+    }
+
+
+def measure_former_row_ids(*, measure: Measure, ids: Mapping[str, set[int]]) -> dict[str, set[int]]:
+    """Of the row ids given per editor table, those of rows that belonged to ``measure`` once (its
+    history knows them: rows deleted since). One query per table with ids, none without."""
+    return {
+        prefix: set(
+            EDITOR_TABLES[prefix]
+            .model.history.filter(measure_id=measure.pk, id__in=wanted)
+            .values_list("id", flat=True)
+        )
+        for prefix, wanted in ids.items()
+        if wanted
     }
 
 
@@ -122,10 +197,6 @@ def measure_related(*, measure: Measure) -> list[tuple[int, str]]:
 def measure_codes(*, concept: Concept, ids: Iterable[int]) -> dict[int, str]:
     """Codes of the given measures of ``concept``. One query."""
     return dict(Measure.objects.filter(concept=concept, pk__in=list(ids)).values_list("pk", "code"))
-
-
-# The editor's growable tables (as in ``measure_row_ids``) and the model each one's history names.
-EDITOR_TABLES = {"costs": "costline", "modules": "financingmodule", "indicators": "indicator"}
 
 
 @dataclass
@@ -182,7 +253,7 @@ def measure_conflict(
     by_object = {(entry.object_model, entry.object_id, entry.kind): entry for entry in reversed(entries)}
     for table, rows in (deleted or {}).items():
         for old_id, index in rows:
-            entry = by_object.get((EDITOR_TABLES[table], old_id, "-"))
+            entry = by_object.get((EDITOR_TABLES[table].model._meta.model_name, old_id, "-"))
             if entry:
                 note = _(
                     "%(row)s wurde inzwischen von %(user)s gelöscht (%(when)s). Ihre Eingabe steht hier "
@@ -197,7 +268,7 @@ def measure_conflict(
             conflict.row_notes[table, index] = note
     for table, rows in (added or {}).items():
         for pk, index in rows:
-            entry = by_object.get((EDITOR_TABLES[table], pk, "+"))
+            entry = by_object.get((EDITOR_TABLES[table].model._meta.model_name, pk, "+"))
             if entry:
                 note = _(
                     "Diese Zeile hat %(user)s inzwischen hinzugefügt (%(when)s). Sie bleibt beim Speichern "
@@ -215,6 +286,49 @@ def measure_conflict(
                 "Das ausgewählte Bild wurde nicht gespeichert; bitte wählen Sie es vor dem Speichern erneut aus."
             )
         )
+    return conflict
+
+
+def measure_conflict_merge(
+    *,
+    data: QueryDict,
+    measure: Measure,
+    stored: Mapping[str, Iterable],
+    version: int | None,
+    related_seen: set[int] | None,
+    stale: Mapping[str, list[tuple[int | None, int]]],
+    image_dropped: bool = False,
+) -> MeasureConflict:
+    """After an edit conflict: rewrite the posted ``data`` so that saving it again applies the user's
+    input over what is stored now and loses nothing others saved meanwhile, and describe the conflict.
+
+    ``data`` is the mutable copy of the POST, its rows whose stored row was deleted meanwhile already
+    turned into new rows (``stale``, as ``posted.detach_stale_rows`` returned them per table);
+    ``stored`` are the editor's tables of ``measure`` as stored now, unbound (by prefix). The stored
+    rows the posted tables lack (added by someone else) are put into ``data`` as stored rows, its
+    ``version`` moves to the measure's version now and ``related_seen`` to the related measures stored
+    now. ``version``, ``related_seen`` and ``image_dropped`` are what the user's page posted (see
+    ``measure_conflict``).
+
+    Returns the conflict box with a note for every row deleted or added by someone else. Queries: the
+    stored tables' rows (see ``forms.editor_tables_build``) and those of ``measure_conflict``.
+    """
+    added = {}
+    for prefix, formset in stored.items():
+        posted_ids = posted_row_ids(data, prefix=prefix)
+        new_rows = [form for form in formset.forms if form.instance.pk not in posted_ids]
+        indexes = insert_stored_rows(data, prefix=prefix, forms_to_add=new_rows)
+        added[prefix] = [(form.instance.pk, index) for form, index in zip(new_rows, indexes, strict=True)]
+    conflict = measure_conflict(
+        measure=measure,
+        version=version,
+        related_seen=related_seen,
+        deleted=stale,
+        added=added,
+        image_dropped=image_dropped,
+    )
+    data["version"] = str(measure.version)
+    data["related_seen"] = ",".join(str(pk) for pk in sorted(conflict.related_ids))
     return conflict
 
 

@@ -5,21 +5,28 @@ cross-row rules), so no path can store what the editor would refuse. The Excel i
 rules with bulk statements (``funding.exchange``).
 """
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from funding.models import CostLine, FinancingModule, FinancingYear, FundingProgramme
 from measures.images import image_delete, image_planned_name, image_write
 from measures.models import Measure
-from measures.services import IndicatorData, indicators_sync, measure_period_errors, measure_scope_errors
+from measures.services import (
+    IndicatorData,
+    indicators_sync,
+    measure_period_errors,
+    measure_scope_errors,
+    rows_sync,
+)
 from projects.formatting import format_percent
 from projects.history import set_history_user
-from projects.locking import MISSING_VERSION, EditConflict, claim_version
+from projects.locking import MISSING_VERSION, EditConflict, check_version, claim_version
 from projects.models import Concept
 
 HUNDRED = Decimal(100)
@@ -92,10 +99,6 @@ def financing_errors(*, modules: list[ModuleData]) -> list[str]:
     return errors
 
 
-def _changed(instance, values: dict) -> bool:
-    return any(getattr(instance, name) != value for name, value in values.items())
-
-
 def measure_save(
     *,
     concept: Concept,
@@ -104,6 +107,7 @@ def measure_save(
     cost_lines: list[CostLineData],
     modules: list[ModuleData],
     indicators: list[IndicatorData] | None = None,
+    removed: Mapping[str, Collection[int]] | None = None,
     expected_version: int | None,
     related_seen: set[int] | None = None,
     user,
@@ -115,15 +119,19 @@ def measure_save(
     - ``profile`` holds the fields in ``PROFILE_FIELDS`` plus ``goals``, ``quarters``, ``related``
       (iterables of objects of this concept) and ``image`` (a ``ContentFile`` to store, ``False`` to
       remove the image, ``None`` to keep it).
-    - ``cost_lines``, ``modules`` and ``indicators`` are the complete new state: rows with an ``id`` of
-      this measure are updated, rows without one created, rows of the measure not listed deleted.
-      ``indicators=None`` leaves the indicators as they are.
+    - ``cost_lines``, ``modules`` and ``indicators`` are the rows to keep: rows with an ``id`` of this
+      measure are updated, rows without one created. ``removed`` names, per table (``"costs"``,
+      ``"modules"``, ``"indicators"``), the ids of the stored rows to delete. A stored row neither kept
+      nor removed, or an ``id`` that is not one of this measure's rows, is refused
+      (``ValidationError``): no row is deleted because the input left it out, none of another measure
+      taken over (``measures.services.rows_sync``). ``indicators=None`` leaves the indicators as they are.
     - Updates must pass the ``expected_version`` the user loaded (a ``ValidationError`` if missing); if
       someone saved meanwhile, ``projects.locking.EditConflict`` is raised and nothing is saved. So it is
       if ``related_seen`` (the related measures the user loaded) is given and differs from the stored
       ones: the relation is symmetrical, so another measure's save changes it without a new version.
     - Everything is validated (``full_clean`` and the cross-row rules); on any ``ValidationError``
       nothing is saved. Every saved or deleted row gets a history entry naming ``user``.
+    - An update that changes nothing writes nothing: the version stays, no history entry is made.
     - A new image is written to the storage only after everything else is validated, as the last step
       of the transaction (and removed again if the commit fails); a replaced or removed image file is
       deleted after the commit.
@@ -140,7 +148,7 @@ def measure_save(
             else:
                 if related_seen is not None:
                     _check_related(measure, related_seen)
-                claim_version(measure, expected_version=expected_version)
+                check_version(measure, expected_version=expected_version)
             stored = measure if measure.pk else None
             period = measure_period_errors(
                 concept=concept,
@@ -150,26 +158,41 @@ def measure_save(
             )
             if period:
                 raise ValidationError(period)
-            for name in PROFILE_FIELDS:
-                if name in profile:
-                    setattr(measure, name, profile[name])
+            changed = _set_profile(measure, profile)
             planned = ""
             if image is False:
+                changed = changed or bool(measure.image)
                 measure.image = None
             elif isinstance(image, ContentFile):
                 planned = image_planned_name(measure=measure, content=image)
                 measure.image = planned  # only the name for now: nothing is written before validation
+                changed = True
             measure.full_clean()
-            set_history_user(measure, user)
-            measure.save()
-            _save_relations(measure, concept=concept, profile=profile)
-            _sync_cost_lines(measure, cost_lines, user)
-            _sync_modules(measure, modules, user)
-            if indicators is not None:
-                indicators_sync(measure=measure, rows=indicators, user=user)
+            relations = _changed_relations(measure, concept=concept, profile=profile)
             errors = financing_errors(modules=modules)
             if errors:
                 raise ValidationError(errors)
+            tables = _table_syncs(
+                measure,
+                cost_lines=cost_lines,
+                modules=modules,
+                indicators=indicators,
+                removed=removed or {},
+                user=user,
+            )
+            # A dry run first: it refuses foreign ids and unaccounted rows, and tells whether the save
+            # changes anything at all before the version is claimed.
+            changed = any([changed, bool(relations), *[sync(True) for sync in tables]])
+            if stored is not None and not changed:
+                return measure
+            if stored is not None:
+                claim_version(measure, expected_version=expected_version)
+            set_history_user(measure, user)
+            measure.save()
+            for name, objects in relations.items():
+                getattr(measure, name).set(objects)
+            for sync in tables:
+                sync(False)
             if planned:
                 written = image_write(measure=measure, content=image, planned=planned)
             if old_image and old_image != (measure.image.name or ""):
@@ -181,6 +204,22 @@ def measure_save(
     return measure
 
 
+def _set_profile(measure: Measure, profile: dict) -> bool:
+    """Set the profile fields given in ``profile`` on ``measure``; whether any value differs from the
+    stored one (compared by id for a related object, so no query)."""
+    changed = False
+    for name in PROFILE_FIELDS:
+        if name not in profile:
+            continue
+        value = profile[name]
+        attname = Measure._meta.get_field(name).attname
+        compared = value.pk if isinstance(value, models.Model) else value
+        if getattr(measure, attname) != compared:
+            changed = True
+        setattr(measure, name, value)
+    return changed
+
+
 def _check_related(measure: Measure, seen: set[int]) -> None:
     """Raise ``EditConflict`` if the measure's related measures are no longer those the user loaded."""
     if set(measure.related.values_list("pk", flat=True)) != seen:
@@ -188,106 +227,137 @@ def _check_related(measure: Measure, seen: set[int]) -> None:
         raise EditConflict(instance=current, changes=[])
 
 
-def _save_relations(measure: Measure, *, concept: Concept, profile: dict) -> None:
+def _changed_relations(measure: Measure, *, concept: Concept, profile: dict) -> dict[str, list]:
+    """The goals, quarters and related measures in ``profile`` that differ from the stored ones (all
+    given for a new measure), checked to belong to ``concept``."""
     chosen = {name: list(profile[name]) for name in ("goals", "quarters", "related") if name in profile}
     errors = measure_scope_errors(concept=concept, measure=measure, **chosen)
     if errors:
         raise ValidationError(errors)
-    for name, objects in chosen.items():
-        getattr(measure, name).set(objects)
+    if measure.pk is None:
+        return chosen
+    return {
+        name: objects
+        for name, objects in chosen.items()
+        if {obj.pk for obj in objects} != set(getattr(measure, name).values_list("pk", flat=True))
+    }
 
 
-def _sync_cost_lines(measure: Measure, rows: list[CostLineData], user) -> None:
-    existing = {line.pk: line for line in measure.cost_lines.all()}
-    keep = set()
-    for index, row in enumerate(rows, start=1):
-        if row.id is not None and row.id not in existing:
-            raise ValidationError(_("Kostenzeile %(n)s gehört nicht zu dieser Maßnahme.") % {"n": index})
+def _table_syncs(
+    measure: Measure,
+    *,
+    cost_lines: list[CostLineData],
+    modules: list[ModuleData],
+    indicators: list[IndicatorData] | None,
+    removed: Mapping[str, Collection[int]],
+    user,
+) -> list[Callable[[bool], bool]]:
+    """One ``sync(dry_run) -> changed`` per table of the measure (``measures.services.rows_sync``)."""
+    for n, row in enumerate(cost_lines, start=1):
         if not measure.start_year <= row.year <= measure.end_year:
             raise ValidationError(
                 _(
                     "Kostenzeile %(n)s: Das Jahr %(year)s liegt außerhalb des Zeitraums der Maßnahme (%(a)s–%(b)s)."
                 )
-                % {"n": index, "year": row.year, "a": measure.start_year, "b": measure.end_year}
+                % {"n": n, "year": row.year, "a": measure.start_year, "b": measure.end_year}
             )
-        values = {
-            "section": row.section,
-            "year": row.year,
-            "gross": row.gross,
-            "ineligible": row.ineligible,
-            "note": row.note,
-        }
-        line = existing.get(row.id) or CostLine(measure=measure)
-        keep.add(line.pk)
-        if line.pk and not _changed(line, values):
-            continue
-        for name, value in values.items():
-            setattr(line, name, value)
-        line.full_clean()
-        set_history_user(line, user)
-        line.save()
-    for pk, line in existing.items():
-        if pk not in keep:
-            set_history_user(line, user)
-            line.delete()
-
-
-def _sync_modules(measure: Measure, rows: list[ModuleData], user) -> None:
-    existing = {module.pk: module for module in measure.financing_modules.prefetch_related("years")}
-    keep = set()
-    for index, row in enumerate(rows, start=1):
-        if row.id is not None and row.id not in existing:
-            raise ValidationError(
-                _("Finanzierungsbaustein %(n)s gehört nicht zu dieser Maßnahme.") % {"n": index}
-            )
+    for n, row in enumerate(modules, start=1):
         for year in row.years:
             if not measure.start_year <= year <= measure.end_year:
                 raise ValidationError(
                     _(
                         "Finanzierungsbaustein %(n)s: Das Jahr %(year)s liegt außerhalb des Zeitraums der Maßnahme."
                     )
-                    % {"n": index, "year": year}
+                    % {"n": n, "year": year}
                 )
-        values = {
-            "kind": row.kind,
-            "programme": row.programme,
-            "source": row.source,
-            "cost_share": row.cost_share,
-            "rate": row.rate,
-            "amount": row.amount,
-            "order": row.order,
-        }
-        module = existing.get(row.id) or FinancingModule(measure=measure)
-        keep.add(module.pk)
-        if not module.pk or _changed(module, values):
-            for name, value in values.items():
-                setattr(module, name, value)
-            module.full_clean()
-            set_history_user(module, user)
-            module.save()
-        _sync_years(module, row.years, user)
-    for pk, module in existing.items():
-        if pk not in keep:
-            for entry in module.years.all():
-                set_history_user(entry, user)
-                entry.delete()
-            set_history_user(module, user)
-            module.delete()
+    syncs = [
+        lambda dry_run: _cost_lines_sync(measure, cost_lines, removed.get("costs", ()), user, dry_run),
+        lambda dry_run: _modules_sync(measure, modules, removed.get("modules", ()), user, dry_run),
+    ]
+    if indicators is not None:
+        syncs.append(
+            lambda dry_run: indicators_sync(
+                measure=measure,
+                rows=indicators,
+                removed=removed.get("indicators", ()),
+                user=user,
+                dry_run=dry_run,
+            )
+        )
+    return syncs
 
 
-def _sync_years(module: FinancingModule, years: dict[int, Decimal], user) -> None:
-    existing = {entry.year: entry for entry in module.years.all()} if module.pk else {}
-    for year, amount in years.items():
-        entry = existing.pop(year, None) or FinancingYear(module=module, year=year)
-        if entry.pk and entry.amount == amount:
-            continue
-        entry.amount = amount
-        entry.full_clean()
-        set_history_user(entry, user)
-        entry.save()
-    for entry in existing.values():
-        set_history_user(entry, user)
-        entry.delete()
+def _cost_lines_sync(measure: Measure, rows: list[CostLineData], removed, user, dry_run: bool) -> bool:
+    return rows_sync(
+        stored={line.pk: line for line in measure.cost_lines.all()} if measure.pk else {},
+        rows=[
+            (
+                row.id,
+                {
+                    "section": row.section,
+                    "year": row.year,
+                    "gross": row.gross,
+                    "ineligible": row.ineligible,
+                    "note": row.note,
+                },
+            )
+            for row in rows
+        ],
+        removed=removed,
+        create=lambda: CostLine(measure=measure),
+        foreign=lambda n: _("Kostenzeile %(n)s gehört nicht zu dieser Maßnahme.") % {"n": n},
+        user=user,
+        dry_run=dry_run,
+    )
+
+
+def _modules_sync(measure: Measure, rows: list[ModuleData], removed, user, dry_run: bool) -> bool:
+    def years_sync(module: FinancingModule, n: int, dry_run: bool) -> bool:
+        entries = {entry.year: entry for entry in module.years.all()} if module.pk else {}
+        return rows_sync(
+            stored=entries,
+            rows=[
+                (year if year in entries else None, {"year": year, "amount": amount})
+                for year, amount in rows[n - 1].years.items()
+            ],
+            removed=None,  # the year inputs of a module row are its complete state
+            create=lambda: FinancingYear(module=module),
+            foreign=lambda _n: "",
+            user=user,
+            dry_run=dry_run,
+        )
+
+    def years_delete(module: FinancingModule) -> None:
+        for entry in module.years.all():
+            set_history_user(entry, user)
+            entry.delete()
+
+    stored = measure.financing_modules.prefetch_related("years") if measure.pk else []
+    return rows_sync(
+        stored={module.pk: module for module in stored},
+        rows=[
+            (
+                row.id,
+                {
+                    "kind": row.kind,
+                    "programme_id": row.programme.pk if row.programme else None,
+                    "source": row.source,
+                    "cost_share": row.cost_share,
+                    "rate": row.rate,
+                    "amount": row.amount,
+                    "order": row.order,
+                },
+            )
+            for row in rows
+        ],
+        removed=removed,
+        create=lambda: FinancingModule(measure=measure),
+        foreign=lambda n: _("Finanzierungsbaustein %(n)s gehört nicht zu dieser Maßnahme.") % {"n": n},
+        user=user,
+        dry_run=dry_run,
+        then=years_sync,
+        before_delete=years_delete,
+    )
 
 
 def measure_delete(*, measure: Measure, user) -> None:

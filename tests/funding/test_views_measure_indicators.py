@@ -102,8 +102,9 @@ def test_indicator_of_another_measure_cannot_be_taken_over(client, s):
     )
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
     response = client.post(url, edit)
-    # The foreign id is not one of this measure's rows: it is treated as gone and offered as a new row.
-    assert response.status_code == 409
+    # The foreign id is not one of this measure's rows, nor was it ever: refused, not offered as a new row.
+    assert response.status_code == 400
+    assert "Zeile 1 der Tabelle „Indikatoren“ gehört nicht zu dieser Maßnahme" in response.content.decode()
     foreign.refresh_from_db()
     assert foreign.measure == other and foreign.name == "Fremd"
     assert not measure.indicators.exists()
