@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .guards import years_change_errors
 from .validators import ags_validator, colour_validator, validate_geojson, year_validators
 
 
@@ -182,6 +183,12 @@ class Concept(models.Model):
             raise ValidationError(
                 {"year_to": _("Das Endjahr darf nicht vor dem Anfangsjahr liegen.")}, code="years"
             )
+        if self.pk and self.year_from and self.year_to:
+            stored = Concept.objects.filter(pk=self.pk).values_list("year_from", "year_to").first()
+            if stored and stored != (self.year_from, self.year_to):
+                errors = years_change_errors(concept=self, year_from=self.year_from, year_to=self.year_to)
+                if errors:
+                    raise ValidationError(errors, code="years_in_use")
 
 
 class ConceptMunicipality(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from funding import kuf
 from funding.models import (
@@ -332,3 +333,33 @@ def measures_with_totals(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
             output_field=IntegerField(),
         ),
     )
+
+
+def money_outside_years(concept: Concept, year_from: int, year_to: int) -> dict[str, str]:
+    """Why the concept's programme years may not become ``year_from``–``year_to``: the measures that
+    still have costs or per-year financing amounts outside those years, with the years, as German
+    messages by field (``projects.guards``). Two queries (cost lines, financing years)."""
+    outside: dict[str, set[int]] = {}
+    rows = [
+        *CostLine.objects.filter(measure__concept=concept).values_list("measure__code", "year"),
+        *FinancingYear.objects.filter(module__measure__concept=concept).values_list(
+            "module__measure__code", "year"
+        ),
+    ]
+    for code, year in rows:
+        if not year_from <= year <= year_to:
+            outside.setdefault(code, set()).add(year)
+    if not outside:
+        return {}
+    listed = "; ".join(
+        f"{code} ({', '.join(str(year) for year in sorted(years))})"
+        for code, years in sorted(outside.items())
+    )
+    message = _(
+        "Die Programmjahre lassen sich nicht auf %(start)s–%(end)s ändern: Diese Maßnahmen haben noch Kosten "
+        "oder Finanzierung außerhalb dieser Jahre: %(measures)s. Bitte verschieben oder löschen Sie diese "
+        "Beträge zuerst."
+    ) % {"start": year_from, "end": year_to, "measures": listed}
+    years = {year for years in outside.values() for year in years}
+    field = "year_from" if min(years) < year_from else "year_to"
+    return {field: message}
