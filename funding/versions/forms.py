@@ -1,16 +1,14 @@
 """Forms of the version pages: freezing a version, choosing two states to compare."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from funding.models import KufVersion
-from projects.formatting import format_date
 
 from . import diff
+from .selectors import CURRENT, version_label
 
-CURRENT = "aktuell"
 UNKNOWN_STATE = {"invalid_choice": gettext_lazy("Diesen Stand gibt es in diesem Konzept nicht.")}
 
 
@@ -27,10 +25,6 @@ class KufVersionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-def version_label(version: KufVersion) -> str:
-    return f"{version.name} ({format_date(timezone.localtime(version.created_at).date())})"
 
 
 ALL_AMOUNTS = "alle"
@@ -54,6 +48,14 @@ class KufCompareForm(forms.Form):
         for name in ("alt", "neu"):
             self.fields[name].choices = choices
         self.fields["betrag"].choices = [(ALL_AMOUNTS, _("Alle Beträge")), *diff.money_labels().items()]
+
+    @classmethod
+    def for_query(cls, query, *, versions: list[KufVersion]) -> "KufCompareForm":
+        """The form of the page's GET parameters; without them, the newest version against the
+        current state, all amounts."""
+        data = {"alt": str(versions[0].pk), "neu": CURRENT, "betrag": ALL_AMOUNTS}
+        data.update({key: query[key] for key in ("alt", "neu", "betrag") if key in query})
+        return cls(data, versions=versions)
 
     def amounts(self) -> tuple[str, ...]:
         """The money columns to show, from the valid form."""

@@ -11,14 +11,17 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding import kuf
 from funding.kuf import selectors as kuf_selectors
 from funding.kuf.checks import Check
 from funding.models import KufVersion, KufVersionRow
+from projects.formatting import format_date
 from projects.models import Concept
 
+from . import diff
 from .cells import cell_from_json
 
 # The columns read back (the money totals are summed again from the year cells).
@@ -160,3 +163,64 @@ def kuf_source(*, concept: Concept, stand: str = "") -> KufSource:
         years=list(version.years),
         version=version,
     )
+
+
+# --- Two states compared ----------------------------------------------------------------------------
+
+CURRENT = "aktuell"  # the live state, as the comparison's parameters name it
+
+
+def version_label(version: KufVersion | None) -> str:
+    """A state as people name it: "Antrag 2026 (01.09.2026)", or "Aktueller Stand"."""
+    if version is None:
+        return _("Aktueller Stand")
+    return f"{version.name} ({format_date(timezone.localtime(version.created_at).date())})"
+
+
+def kuf_versions_newest_first(*, concept: Concept) -> list[KufVersion]:
+    """The concept's frozen versions, newest first. One query."""
+    return list(KufVersion.objects.filter(concept=concept).order_by("-created_at", "-pk"))
+
+
+@dataclass
+class KufState:
+    """One side of a comparison: a frozen version, or the current state (``version`` None)."""
+
+    label: str
+    version: KufVersion | None
+    rows: list[kuf.KufRow]
+    years: list[int]
+
+
+@dataclass
+class KufComparison:
+    old: KufState
+    new: KufState
+    result: diff.KufDiff
+
+
+def kuf_comparison(*, concept: Concept, versions: list[KufVersion], old: str, new: str) -> KufComparison:
+    """Two states of the concept's KuF compared (``funding.versions.diff``). ``old`` and ``new`` are
+    the pk of one of ``versions`` (as text) or ``CURRENT``; anything else is a 404. Queries: each side's
+    rows (a version 1, the current state 6; the current state once, even on both sides)."""
+    by_pk = {str(version.pk): version for version in versions}
+    live: list[KufState] = []
+
+    def state(value: str) -> KufState:
+        if value == CURRENT:
+            if not live:
+                rows = kuf_selectors.kuf_rows_for_concept(concept=concept)
+                live.append(KufState(version_label(None), None, rows, concept.years))
+            return live[0]
+        if value not in by_pk:
+            raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht."))
+        version = by_pk[value]
+        return KufState(
+            version_label(version), version, kuf_rows_for_version(version=version), list(version.years)
+        )
+
+    old_state, new_state = state(old), state(new)
+    result = diff.kuf_diff(
+        old=old_state.rows, new=new_state.rows, years=sorted({*old_state.years, *new_state.years})
+    )
+    return KufComparison(old=old_state, new=new_state, result=result)

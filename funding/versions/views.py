@@ -10,15 +10,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from funding import kuf
 from funding.access import FREEZE
-from funding.kuf import selectors as kuf_selectors
-from funding.models import KufVersion
 from projects.access import DOWNLOAD_REPORTS, INTERNAL, concept_for_user
 from projects.formatting import format_eur
 
 from . import diff, selectors, services
-from .forms import ALL_AMOUNTS, CURRENT, KufCompareForm, KufVersionForm, version_label
+from .forms import KufCompareForm, KufVersionForm
 
 
 class KufVersionListView(LoginRequiredMixin, TemplateView):
@@ -27,20 +24,15 @@ class KufVersionListView(LoginRequiredMixin, TemplateView):
 
     template_name = "funding/kuf_version_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, concept=None, **kwargs):
         user = self.request.user
-        concept = kwargs.pop("concept", None) or concept_for_user(
-            user, slug=self.kwargs["slug"], perm=INTERNAL
-        )
+        concept = concept or concept_for_user(user, slug=self.kwargs["slug"], perm=INTERNAL)
         can_freeze = user.has_perm(FREEZE, concept)
         if can_freeze:
             kwargs.setdefault("form", KufVersionForm())
+        versions = list(selectors.kuf_versions_for_concept(concept=concept))
         return super().get_context_data(
-            concept=concept,
-            versions=list(selectors.kuf_versions_for_concept(concept=concept)),
-            can_freeze=can_freeze,
-            section="kuf",
-            **kwargs,
+            concept=concept, versions=versions, can_freeze=can_freeze, section="kuf", **kwargs
         )
 
     def post(self, request, *args, **kwargs):
@@ -57,14 +49,11 @@ class KufVersionListView(LoginRequiredMixin, TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Der Stand „%(name)s“ ist eingefroren. Er bleibt unverändert, auch wenn sich "
-                        "Maßnahmen später ändern."
-                    )
-                    % {"name": version.name},
+                text = _(
+                    "Der Stand „%(name)s“ ist eingefroren. Er bleibt unverändert, auch wenn sich Maßnahmen "
+                    "später ändern."
                 )
+                messages.success(request, text % {"name": version.name})
                 return redirect("funding:kuf_version_list", slug=concept.slug)
         return self.render_to_response(self.get_context_data(concept=concept, form=form))
 
@@ -219,61 +208,28 @@ def present_diff(result: diff.KufDiff, *, amounts: tuple[str, ...] = diff.MONEY_
     }
 
 
-@dataclass
-class Side:
-    """One side of a comparison: a frozen version, or the current state (``version`` None)."""
-
-    label: str
-    version: KufVersion | None
-    rows: list[kuf.KufRow]
-    years: list[int]
-
-
 class KufCompareView(LoginRequiredMixin, TemplateView):
     """Two states of the KuF side by side: ``?alt=<pk or "aktuell">&neu=<pk or "aktuell">``. Without
     parameters, the newest version against the current state."""
 
     template_name = "funding/kuf_compare.html"
 
-    def _side(self, concept, value: str, by_pk: dict[str, KufVersion]) -> Side:
-        if value == CURRENT:
-            return Side(
-                label=_("Aktueller Stand"),
-                version=None,
-                rows=kuf_selectors.kuf_rows_for_concept(concept=concept),
-                years=concept.years,
-            )
-        version = by_pk[value]
-        return Side(
-            label=version_label(version),
-            version=version,
-            rows=selectors.kuf_rows_for_version(version=version),
-            years=list(version.years),
-        )
-
     def get_context_data(self, **kwargs):
         concept = concept_for_user(self.request.user, slug=self.kwargs["slug"], perm=INTERNAL)
-        version_list = list(KufVersion.objects.filter(concept=concept).order_by("-created_at", "-pk"))
-        context = {"concept": concept, "versions": version_list, "section": "kuf", "form": None}
-        if version_list:
-            data = {"alt": str(version_list[0].pk), "neu": CURRENT, "betrag": ALL_AMOUNTS}
-            data.update(
-                {key: self.request.GET[key] for key in ("alt", "neu", "betrag") if key in self.request.GET}
+        versions = selectors.kuf_versions_newest_first(concept=concept)
+        form = KufCompareForm.for_query(self.request.GET, versions=versions) if versions else None
+        context = {"concept": concept, "versions": versions, "section": "kuf", "form": form}
+        if form is not None and form.is_valid():
+            states = {"alt": form.cleaned_data["alt"], "neu": form.cleaned_data["neu"]}
+            comparison = selectors.kuf_comparison(
+                concept=concept, versions=versions, old=states["alt"], new=states["neu"]
             )
-            form = KufCompareForm(data, versions=version_list)
-            context["form"] = form
-            if form.is_valid():
-                by_pk = {str(version.pk): version for version in version_list}
-                states = {"alt": form.cleaned_data["alt"], "neu": form.cleaned_data["neu"]}
-                old = self._side(concept, states["alt"], by_pk)
-                new = old if states["neu"] == states["alt"] else self._side(concept, states["neu"], by_pk)
-                result = diff.kuf_diff(old=old.rows, new=new.rows, years=sorted({*old.years, *new.years}))
-                context.update(
-                    old=old,
-                    new=new,
-                    result=result,
-                    diff=present_diff(result, amounts=form.amounts()),
-                    can_download=self.request.user.has_perm(DOWNLOAD_REPORTS, concept),
-                    xlsx_query=urlencode(states),
-                )
+            context.update(
+                old=comparison.old,
+                new=comparison.new,
+                result=comparison.result,
+                diff=present_diff(comparison.result, amounts=form.amounts()),
+                can_download=self.request.user.has_perm(DOWNLOAD_REPORTS, concept),
+                xlsx_query=urlencode(states),
+            )
         return super().get_context_data(**context, **kwargs)

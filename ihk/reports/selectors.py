@@ -18,14 +18,12 @@ from django.utils.translation import gettext as _
 from funding import kuf
 from funding.exchange import imports
 from funding.kuf import columns
-from funding.kuf import selectors as kuf_selectors
 from funding.kuf.checks import Check
 from funding.kuf.columns import year_value_label
 from funding.kuf.filters import GROUPINGS
-from funding.models import KufVersion
 from funding.versions import diff
 from funding.versions import selectors as versions_selectors
-from funding.versions.selectors import KufSource, kuf_source
+from funding.versions.selectors import CURRENT, KufSource, kuf_source
 from projects.models import Concept
 
 
@@ -258,8 +256,6 @@ def measure_list_report(*, concept: Concept) -> MeasureListReport:
 
 # --- The comparison of two KuF states ---------------------------------------------------------------
 
-CURRENT = "aktuell"  # the live state, as in the parameters of the KuF comparison page
-
 
 @dataclass
 class KufDiffReport:
@@ -271,43 +267,22 @@ class KufDiffReport:
     result: diff.KufDiff
 
 
-def _state_label(version: KufVersion | None) -> str:
-    if version is None:
-        return _("Aktueller Stand")
-    return f"{version.name} ({timezone.localtime(version.created_at).strftime('%d.%m.%Y')})"
-
-
 def kuf_diff_report(*, concept: Concept, old: str = "", new: str = "") -> KufDiffReport:
     """What changed between two states of the KuF: ``old`` and ``new`` are a version's pk or
     ``CURRENT``; by default the newest version against the current state (as on the comparison
-    page). 404 without versions or for an unknown state. Queries: the versions (1), each side's rows
-    (a version 1, the current state 6)."""
-    version_list = list(KufVersion.objects.filter(concept=concept).order_by("-created_at", "-pk"))
-    if not version_list:
+    page). 404 without versions or for an unknown state. Queries: the versions (1) and
+    ``funding.versions.selectors.kuf_comparison``."""
+    versions = versions_selectors.kuf_versions_newest_first(concept=concept)
+    if not versions:
         raise Http404(_("Für dieses Konzept gibt es noch keinen eingefrorenen KuF-Stand."))
-    by_pk = {str(version.pk): version for version in version_list}
-    old = old or str(version_list[0].pk)
-    new = new or CURRENT
-    live: list[kuf.KufRow] | None = None
-
-    def side(value: str) -> tuple[KufVersion | None, list[kuf.KufRow], list[int]]:
-        nonlocal live
-        if value == CURRENT:
-            if live is None:
-                live = kuf_selectors.kuf_rows_for_concept(concept=concept)
-            return None, live, concept.years
-        if value not in by_pk:
-            raise Http404(_("Diesen KuF-Stand gibt es in diesem Konzept nicht."))
-        version = by_pk[value]
-        return version, versions_selectors.kuf_rows_for_version(version=version), list(version.years)
-
-    old_version, old_rows, old_years = side(old)
-    new_version, new_rows, new_years = side(new)
+    comparison = versions_selectors.kuf_comparison(
+        concept=concept, versions=versions, old=old or str(versions[0].pk), new=new or CURRENT
+    )
     return KufDiffReport(
         concept_title=concept.title,
         concept_slug=concept.slug,
         date=timezone.localdate(),
-        old_label=_state_label(old_version),
-        new_label=_state_label(new_version),
-        result=diff.kuf_diff(old=old_rows, new=new_rows, years=sorted({*old_years, *new_years})),
+        old_label=comparison.old.label,
+        new_label=comparison.new.label,
+        result=comparison.result,
     )
