@@ -18,7 +18,7 @@ from projects.models import Concept, Goal
 
 from .images import image_sanitize
 from .models import Indicator, Measure
-from .services import IndicatorData
+from .services import MEASURE_PROFILE_FIELDS, MEASURE_RELATIONS, IndicatorData
 
 
 class GeoJSONField(GeoJSONFormField):
@@ -73,29 +73,9 @@ class MeasureForm(forms.ModelForm):
         model = Measure
         formfield_callback = german_decimal_formfield
         fields = [
-            "code",
-            "title",
-            "action_field",
-            "goals",
-            "municipality",
-            "quarters",
-            "responsible_body",
-            "partners",
-            "starting_situation",
-            "description",
-            "expected_effect",
-            "climate_relevance",
-            "climate_note",
-            "priority",
-            "status",
-            "hoai_phase",
-            "start_year",
-            "end_year",
-            "cost_base_year",
-            "related",
-            "location",
+            *(name for name in MEASURE_PROFILE_FIELDS if name != "order"),
+            *MEASURE_RELATIONS,
             "image",
-            "image_alt",
         ]
         widgets = {
             "partners": forms.Textarea(attrs={"rows": 2}),
@@ -316,9 +296,10 @@ class RowForm(forms.ModelForm):
 
     @property
     def cells(self) -> list[tuple]:
-        """The visible inputs (without the removal box) with the value stored now, if it differs."""
+        """The visible inputs (without the removal box), each with the value stored now if it differs,
+        and whether it holds a number (an amount, a share: shown right-aligned)."""
         return [
-            (field, self.saved_values.get(field.name))
+            (field, self.saved_values.get(field.name), isinstance(field.field, forms.DecimalField))
             for field in self.visible_fields()
             if field.name != DELETION_FIELD_NAME
         ]

@@ -23,6 +23,31 @@ from projects.models import Concept, Goal, Quarter
 
 from .models import Indicator, Measure
 
+# The profile's own fields (not its relations ``MEASURE_RELATIONS`` nor its image): what the editor's
+# form shows (``measures.forms.MeasureForm``, without the ``order``) and its save sets.
+MEASURE_PROFILE_FIELDS = (
+    "code",
+    "title",
+    "action_field",
+    "municipality",
+    "responsible_body",
+    "partners",
+    "starting_situation",
+    "description",
+    "expected_effect",
+    "climate_relevance",
+    "climate_note",
+    "priority",
+    "status",
+    "hoai_phase",
+    "start_year",
+    "end_year",
+    "cost_base_year",
+    "location",
+    "image_alt",
+    "order",
+)
+MEASURE_RELATIONS = ("goals", "quarters", "related")
 INDICATOR_FIELDS = ("name", "unit", "baseline", "target_value", "target_year")
 
 # The input of a table did not account for every stored row (or named one twice): nothing is saved.

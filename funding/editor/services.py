@@ -18,6 +18,8 @@ from funding.models import CostLine, FinancingModule, FinancingYear, FundingProg
 from measures.images import image_delete, image_planned_name, image_write
 from measures.models import Measure
 from measures.services import (
+    MEASURE_PROFILE_FIELDS,
+    MEASURE_RELATIONS,
     IndicatorData,
     indicators_sync,
     measure_period_errors,
@@ -30,28 +32,7 @@ from projects.locking import MISSING_VERSION, EditConflict, check_version, claim
 from projects.models import Concept
 
 HUNDRED = Decimal(100)
-PROFILE_FIELDS = (
-    "code",
-    "title",
-    "action_field",
-    "municipality",
-    "responsible_body",
-    "partners",
-    "starting_situation",
-    "description",
-    "expected_effect",
-    "climate_relevance",
-    "climate_note",
-    "priority",
-    "status",
-    "hoai_phase",
-    "start_year",
-    "end_year",
-    "cost_base_year",
-    "location",
-    "image_alt",
-    "order",
-)
+PROFILE_FIELDS = MEASURE_PROFILE_FIELDS
 
 
 @dataclass
@@ -230,7 +211,7 @@ def _check_related(measure: Measure, seen: set[int]) -> None:
 def _changed_relations(measure: Measure, *, concept: Concept, profile: dict) -> dict[str, list]:
     """The goals, quarters and related measures in ``profile`` that differ from the stored ones (all
     given for a new measure), checked to belong to ``concept``."""
-    chosen = {name: list(profile[name]) for name in ("goals", "quarters", "related") if name in profile}
+    chosen = {name: list(profile[name]) for name in MEASURE_RELATIONS if name in profile}
     errors = measure_scope_errors(concept=concept, measure=measure, **chosen)
     if errors:
         raise ValidationError(errors)
