@@ -5,6 +5,7 @@ The cells are built here rather than in the template: 500 rows of about 30 cells
 rendering most of the page's time. Every value is escaped.
 """
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class RowView:
     edit_url: str = ""
     comments_url: str = ""
     anchor: str = ""  # the row's id; empty for the second and later parts of a measure
+    split: bool = False  # one of several parts of a measure (grouped by programme)
 
     @property
     def cells_html(self) -> SafeString:
@@ -47,7 +49,7 @@ class RowView:
         if self.edit_url:
             code = f'<a href="{escape(self.edit_url)}">{code}</a>'
         title = [escape(measure.title)]
-        if self.row.part is not None and self.row.part:
+        if self.split:
             title.append(f'<span class="kuf-part">{escape(_part_text(self.row.part))}</span>')
         if self.checks:
             badges = "".join(
@@ -74,7 +76,9 @@ class RowView:
         )
 
 
-def _part_text(part: str) -> str:
+def _part_text(part: str | None) -> str:
+    if not part:
+        return gettext("Anteil ohne Förderprogramm")
     return gettext("Anteil %(programme)s") % {"programme": part}
 
 
@@ -162,6 +166,7 @@ def present_table(
     html = KufHtmlTable(years=table.years, unit=unit, year_value=year_value)
     labels = kind_labels()
     anchored: set[str] = set()
+    parts = Counter(row.measure.uid for row in table.rows)
     groups = []
     for group in table.groups:
         rows = []
@@ -174,6 +179,7 @@ def present_table(
                     cells=html.row_cells(row),
                     open_comments=comments.get(row.measure.id, 0) if row.measure.id else 0,
                     anchor="" if uid in anchored else f"zeile-{uid}",
+                    split=parts[uid] > 1,
                 )
             )
             anchored.add(uid)
