@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ihk.demo import DemoLogin, demo_load, demo_logins
+from ihk.demo import DemoDataError, DemoLogin, demo_load, demo_logins
 from projects.models import Concept
 
 
@@ -32,7 +32,10 @@ class Command(BaseCommand):
                 "DEBUG ist ausgeschaltet: Demo-Konten mit bekannten Passwörtern werden nicht angelegt. "
                 "Wer das wirklich will, ruft den Befehl mit --allow-production auf."
             )
-        result = demo_load(stdout=self.stdout)
+        try:
+            result = demo_load(stdout=self.stdout)
+        except DemoDataError as error:
+            raise CommandError(f"Die Demodaten (ihk/demo/data/) sind fehlerhaft: {error}") from error
         self.stdout.write(self.style.SUCCESS("Demodaten sind geladen."))
         self._print_logins(result.logins)
 
