@@ -1,14 +1,17 @@
-"""The demo data (``ihk/demo.py``) and the ``load_demo`` command."""
+"""The demo data (``ihk/demo/``) and the ``load_demo`` command."""
 
+import shutil
 from collections import defaultdict
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
+from funding.exchange import imports
 from funding.kuf.selectors import kuf_rows_for_concept, kuf_table_for_concept
 from funding.models import (
     ApprovalNotice,
@@ -21,6 +24,7 @@ from funding.models import (
 from funding.versions import diff
 from funding.versions import selectors as versions_selectors
 from ihk.demo import IIHK_SLUG, RHEINWERTH_SLUG, USERS, demo_load, demo_password
+from ihk.demo import loader as demo_loader
 from measures.models import Measure
 from participation.models import Comment
 from projects.models import Concept, ConceptMembership, Municipality
@@ -373,3 +377,34 @@ def test_demo_has_two_frozen_applications_with_the_revision_between(demo):
         new=versions_selectors.kuf_rows_for_version(version=new),
     )
     assert result.summary.startswith("+4,54 Mio. € Gesamtkosten")
+
+
+@pytest.mark.django_db
+def test_demo_measure_lists_came_through_the_import_and_reimport_unchanged(demo):
+    """The demo's measures are written by the Excel import as ``planung``; the current measure list of
+    each concept, imported again, changes nothing."""
+    for concept in (demo["iihk"], demo["rheinwerth"]):
+        history = Measure.history.filter(concept_id=concept.pk, history_type="+")
+        assert history.count() == concept.measures.count()
+        assert set(history.values_list("history_user__username", flat=True)) == {"planung"}
+        filename = f"{concept.slug}-massnahmen.xlsx"
+        parsed = imports.read_upload(name=filename, data=(demo_loader.DATA / filename).read_bytes())
+        plan = imports.import_plan(concept=concept, parsed=parsed)
+        assert plan.ok and not plan.has_changes, plan.counts
+
+
+@pytest.mark.django_db
+def test_load_demo_stops_at_a_measure_list_the_import_refuses(settings, tmp_path, monkeypatch):
+    settings.DEBUG = True
+    for path in demo_loader.DATA.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    workbook_path = tmp_path / f"{RHEINWERTH_SLUG}-massnahmen.xlsx"
+    workbook = openpyxl.load_workbook(workbook_path)
+    workbook["Kostenzeilen"]["E2"] = "viel"  # Gesamtkosten of the first cost line
+    workbook.save(workbook_path)
+    monkeypatch.setattr(demo_loader, "DATA", tmp_path)
+
+    with pytest.raises(CommandError, match=r"Kostenzeilen Zeile 2, Gesamtkosten"):
+        call_command("load_demo")
+    assert not Concept.objects.exists()
+    assert not get_user_model().objects.exists()
