@@ -13,7 +13,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # python3-venv is added when the Python in use cannot create a virtual environment.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core
 
-.PHONY: run test install system-deps browser-deps office-deps migrate demo lint format messages check-deploy clean
+.PHONY: run test install system-deps browser-deps office-deps migrate demo lint complexity format messages check-deploy clean
 
 run: install .env $(MO_FILES)
 	$(BIN)/python manage.py migrate --no-input
@@ -87,6 +87,13 @@ demo: install .env
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	@$(MAKE) --no-print-directory complexity
+
+# No function of the app may reach radon's complexity grade E or F (cyclomatic complexity above 30).
+complexity: install
+	@out=$$($(BIN)/radon cc -n E -s ihk projects measures funding participation); \
+	if [ -n "$$out" ]; then echo "Zu komplex (Radon-Note E oder F):"; echo "$$out"; exit 1; fi
 
 format: install
 	$(BIN)/ruff check --fix .
