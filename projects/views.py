@@ -59,6 +59,11 @@ def _list_url(name: str, concept, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _initial(instance, form_class) -> dict:
+    """A form's initial values for editing ``instance``: its fields and the version it is loaded at."""
+    return {**model_to_dict(instance, fields=list(form_class.base_fields)), "version": instance.version}
+
+
 # --- Bases -----------------------------------------------------------------------------------------
 
 
@@ -87,10 +92,24 @@ class EditorPageMixin:
             kwargs.setdefault(self.object_name, self.object)
         return super().get_context_data(concept=self.concept, section=self.section, **kwargs)
 
+    def locking(self, data: dict) -> dict:
+        """A service's arguments for the version the user loaded (``data``: the form's) and who saves."""
+        return {"expected_version": data["version"], "user": self.request.user}
+
+    def render_conflict(self, conflict: EditConflict, **context):
+        """The page again after an edit conflict: ``context`` holds the forms with the user's input, moved
+        to the current version; the page lists what others changed meanwhile and when."""
+        last_saved = selectors.last_saved(instance=conflict.instance)
+        return self.render_to_response(
+            self.get_context_data(conflict=conflict, last_saved=last_saved, **context)
+        )
+
 
 class EditorFormView(EditorPageMixin, FormView):
-    """A one-form page of the editor: the form parses, ``save`` calls the service. A ``ValidationError``
-    from the service shows at the fields and nothing is stored; success redirects with a message."""
+    """A one-form page of the editor: the form parses, ``save(data)`` calls the service and returns what
+    it saved. A ``ValidationError`` from the service shows at the fields and nothing is stored; after an
+    edit conflict the page comes back with the input (``render_conflict``); success redirects with a
+    message."""
 
     form_class = None
     form_takes_concept = True  # forms whose choices depend on the concept get it as ``concept``
@@ -99,55 +118,72 @@ class EditorFormView(EditorPageMixin, FormView):
     def form_extra_kwargs(self) -> dict:
         return {"concept": self.concept} if self.form_takes_concept else {}
 
-    @property
-    def versioned(self) -> bool:
-        """Editing an existing lockable object: the form carries the version it was loaded with."""
-        return self.object is not None and issubclass(self.form_class, VersionedForm)
-
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), **self.form_extra_kwargs()}
-        if self.versioned:
-            kwargs["versioned"] = True
+        if self.object is not None and issubclass(self.form_class, VersionedForm):
+            kwargs["versioned"] = True  # editing a lockable object: the form carries the version loaded
         return kwargs
 
     def get_initial(self):
-        if self.object is None:
-            return super().get_initial()
-        initial = model_to_dict(self.object, fields=list(self.form_class.base_fields))
-        if self.versioned:
-            initial["version"] = self.object.version
-        return initial
-
-    def save(self, data: dict):
-        raise NotImplementedError
+        return _initial(self.object, self.form_class) if self.object is not None else super().get_initial()
 
     def success_text(self, saved) -> str:
         return self.success_message % {"name": str(saved)}
 
     def form_valid(self, form):
         try:
-            saved = self.save(form.cleaned_data)
+            self.saved = self.save(form.cleaned_data)
         except EditConflict as conflict:
-            return self.conflict_response(form, conflict)
+            self.object = conflict.instance
+            form = form.with_version(conflict.instance.version, **self.form_extra_kwargs())
+            return self.render_conflict(conflict, form=form)
         except ValidationError as error:
             add_service_errors(error, form)
             if self.object is not None and not isinstance(error, ObjectGone):
                 self.object.refresh_from_db()  # the page shows what is stored, the form what was typed
             return self.form_invalid(form)
-        self.saved = saved
-        messages.success(self.request, self.success_text(saved))
+        messages.success(self.request, self.success_text(self.saved))
         return redirect(self.get_success_url())
 
-    def conflict_response(self, form, conflict: EditConflict):
-        """The page again with the user's input, what others changed meanwhile, and the current version
-        in the form: saving again applies the input deliberately."""
-        self.object = conflict.instance
-        form = form.with_version(conflict.instance.version, **self.form_extra_kwargs())
-        return self.render_to_response(
-            self.get_context_data(
-                form=form, conflict=conflict, last_saved=selectors.last_saved(instance=conflict.instance)
-            )
-        )
+
+class EditorRowsView(EditorPageMixin, TemplateView):
+    """A versioned form and a table of rows (a ``RowFormSet``) on one page, saved together: subclasses
+    give ``formset_initial()``, ``rows(row_forms)``, ``save(data, rows)`` and ``saved_response()``. A
+    service's ``ValidationError`` goes to the fields and rows (``rows_key``), nothing stored; after a
+    conflict the page comes back with the input. ``edited_attr`` names the attribute of the object."""
+
+    form_class = formset_class = None
+    prefix = rows_key = ""
+    edited_attr = "object"
+    with_deleted = False  # whether rows marked for deletion go to the service (which deletes them)
+
+    def get(self, request, *args, **kwargs):
+        initial = _initial(getattr(self, self.edited_attr), self.form_class)
+        formset = self.formset_class(prefix=self.prefix, initial=self.formset_initial())
+        return self.render_page(self.form_class(versioned=True, initial=initial), formset)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST, versioned=True)
+        formset = self.formset_class(request.POST, prefix=self.prefix)
+        if not all([form.is_valid(), formset.is_valid()]):
+            return self.render_page(form, formset)
+        row_forms = formset.filled_forms(with_deleted=self.with_deleted)
+        try:
+            self.save(form.cleaned_data, self.rows(row_forms))
+        except EditConflict as conflict:
+            setattr(self, self.edited_attr, conflict.instance)
+            form = form.with_version(conflict.instance.version)
+            return self.render_conflict(conflict, form=form, formset=formset, extra_errors=[])
+        except ValidationError as error:
+            add_service_errors(error, form, {self.rows_key: (formset, row_forms)})
+            if not isinstance(error, ObjectGone):
+                getattr(self, self.edited_attr).refresh_from_db()  # the page shows what is stored
+            return self.render_page(form, formset)
+        return self.saved_response()
+
+    def render_page(self, form, formset):
+        errors = formset.error_summary() if formset.is_bound else []
+        return self.render_to_response(self.get_context_data(form=form, formset=formset, extra_errors=errors))
 
 
 class EditorDeleteView(EditorPageMixin, TemplateView):
@@ -250,78 +286,33 @@ class ConceptCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return redirect("projects:concept_edit", slug=concept.slug)
 
 
-class ConceptUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
-    """The concept's basics and its participating municipalities, saved together.
-
-    Optimistic locking: the form carries the version it was loaded with. If someone saved in between,
-    the page comes back with the user's input, a list of the other person's changes and the current
-    version in the form, so saving again applies the user's input deliberately.
-    """
+class ConceptUpdateView(LoginRequiredMixin, EditorRowsView):
+    """The concept's basics and its participating municipalities, saved together (optimistic locking:
+    after a conflict the page shows the other person's changes, saving again applies the input)."""
 
     template_name = "projects/concept_edit.html"
     section = "basics"
-    prefix = "municipalities"
+    form_class, formset_class = ConceptForm, ParticipationFormSet
+    prefix, rows_key, edited_attr = "municipalities", "participations", "concept"
 
-    def get(self, request, *args, **kwargs):
-        form = ConceptForm(
-            initial={
-                **model_to_dict(self.concept, fields=list(ConceptForm.base_fields)),
-                "version": self.concept.version,
-            }
-        )
-        formset = ParticipationFormSet(
-            prefix=self.prefix,
-            initial=[
-                {"municipality": row.municipality_id, "role": row.role}
-                for row in selectors.participations_for_editor(concept=self.concept)
-            ],
-        )
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+    def formset_initial(self) -> list[dict]:
+        rows = selectors.participations_for_editor(concept=self.concept)
+        return [{"municipality": row.municipality_id, "role": row.role} for row in rows]
 
-    def post(self, request, *args, **kwargs):
-        form = ConceptForm(request.POST)
-        formset = ParticipationFormSet(request.POST, prefix=self.prefix)
-        conflict = None
-        if all([form.is_valid(), formset.is_valid()]):
-            row_forms = formset.filled_forms()
-            rows = [
-                services.ParticipationRow(
-                    municipality=row.cleaned_data["municipality"], role=row.cleaned_data["role"]
-                )
-                for row in row_forms
-            ]
-            try:
-                services.concept_update(
-                    concept=self.concept,
-                    data=form.cleaned_data,
-                    participations=rows,
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                )
-            except EditConflict as error:
-                conflict = error
-                form = form.with_version(error.instance.version)
-                self.concept = error.instance
-            except ValidationError as error:
-                add_service_errors(error, form, {"participations": (formset, row_forms)})
-                self.concept.refresh_from_db()
-            else:
-                messages.success(request, _("Die Stammdaten wurden gespeichert."))
-                return redirect("projects:concept_edit", slug=self.concept.slug)
-        return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                formset=formset,
-                conflict=conflict,
-                last_saved=selectors.last_saved(instance=self.concept) if conflict else None,
-            )
-        )
+    def rows(self, row_forms):
+        values = [row.cleaned_data for row in row_forms]
+        return [services.ParticipationRow(municipality=v["municipality"], role=v["role"]) for v in values]
+
+    def save(self, data, rows):
+        services.concept_update(concept=self.concept, data=data, participations=rows, **self.locking(data))
+
+    def saved_response(self):
+        messages.success(self.request, _("Die Stammdaten wurden gespeichert."))
+        return redirect("projects:concept_edit", slug=self.concept.slug)
 
     def get_context_data(self, **kwargs):
-        formset = kwargs["formset"]
         back_here = urlencode({"next": self.request.path})
         return super().get_context_data(
-            extra_errors=formset.error_summary() if formset.is_bound else [],
             add_municipality_url=f"{reverse('projects:municipality_create')}?{back_here}",
             add_organisation_url=f"{reverse('projects:organisation_create')}?{back_here}",
             **kwargs,
@@ -445,9 +436,7 @@ class QuarterUpdateView(QuarterCreateView):
         )
 
     def save(self, data):
-        return services.quarter_update(
-            quarter=self.object, data=data, expected_version=data["version"], user=self.request.user
-        )
+        return services.quarter_update(quarter=self.object, data=data, **self.locking(data))
 
 
 class QuarterDeleteView(LoginRequiredMixin, EditorDeleteView):
@@ -498,90 +487,47 @@ class ActionFieldCreateView(LoginRequiredMixin, EditorFormView):
         return reverse("projects:action_field_edit", kwargs={"slug": self.concept.slug, "pk": self.saved.pk})
 
 
-class ActionFieldUpdateView(LoginRequiredMixin, EditorPageMixin, TemplateView):
+class ActionFieldUpdateView(LoginRequiredMixin, EditorRowsView):
     """An action field and its goals (add, change, delete, order) on one page, saved together."""
 
     template_name = "projects/action_field_edit.html"
     section = "fields"
     object_name = "action_field"
-    prefix = "goals"
+    form_class, formset_class = ActionFieldForm, GoalFormSet
+    prefix = rows_key = "goals"
+    with_deleted = True
 
     def load(self):
         self.concept, self.object = action_field_for_user(
             self.request.user, slug=self.kwargs["slug"], pk=self.kwargs["pk"]
         )
 
-    def get(self, request, *args, **kwargs):
-        form = ActionFieldForm(
-            versioned=True,
-            initial={
-                **model_to_dict(self.object, fields=list(ActionFieldForm.base_fields)),
-                "version": self.object.version,
-            },
-        )
-        formset = GoalFormSet(
-            prefix=self.prefix,
-            initial=[
-                model_to_dict(goal, fields=["id", "code", "title", "description", "order"])
-                for goal in selectors.goals_for_editor(action_field=self.object)
-            ],
-        )
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+    def formset_initial(self) -> list[dict]:
+        goals = selectors.goals_for_editor(action_field=self.object)
+        return [model_to_dict(goal, fields=["id", "code", "title", "description", "order"]) for goal in goals]
 
-    def post(self, request, *args, **kwargs):
-        form = ActionFieldForm(request.POST, versioned=True)
-        formset = GoalFormSet(request.POST, prefix=self.prefix)
-        conflict = None
-        if all([form.is_valid(), formset.is_valid()]):
-            row_forms = formset.filled_forms(with_deleted=True)
-            rows = [
-                services.GoalRow(
-                    id=row.cleaned_data.get("id"),
-                    code=row.cleaned_data.get("code", ""),
-                    title=row.cleaned_data.get("title", ""),
-                    description=row.cleaned_data.get("description", ""),
-                    order=row.cleaned_data.get("order"),
-                    delete=bool(row.cleaned_data.get("DELETE")),
-                )
-                for row in row_forms
-            ]
-            try:
-                services.action_field_update(
-                    action_field=self.object,
-                    data=form.cleaned_data,
-                    goals=rows,
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                )
-            except EditConflict as error:
-                conflict = error
-                form = form.with_version(error.instance.version)
-                self.object = error.instance
-            except ValidationError as error:
-                add_service_errors(error, form, {"goals": (formset, row_forms)})
-                if not isinstance(error, ObjectGone):
-                    self.object.refresh_from_db()
-            else:
-                messages.success(
-                    request, _("Das Handlungsfeld „%(name)s“ wurde gespeichert.") % {"name": self.object}
-                )
-                return redirect(
-                    _list_url("action_field_list", self.concept, f"action-field-{self.object.pk}")
-                )
-        return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                formset=formset,
-                conflict=conflict,
-                last_saved=selectors.last_saved(instance=self.object) if conflict else None,
-            )
-        )
+    def rows(self, row_forms):
+        return [services.GoalRow(**_goal_values(row.cleaned_data)) for row in row_forms]
 
-    def get_context_data(self, **kwargs):
-        formset = kwargs["formset"]
-        return super().get_context_data(
-            extra_errors=formset.error_summary() if formset.is_bound else [], **kwargs
-        )
+    def save(self, data, rows):
+        services.action_field_update(action_field=self.object, data=data, goals=rows, **self.locking(data))
+
+    def saved_response(self):
+        name = {"name": self.object}
+        messages.success(self.request, _("Das Handlungsfeld „%(name)s“ wurde gespeichert.") % name)
+        return redirect(_list_url("action_field_list", self.concept, f"action-field-{self.object.pk}"))
+
+
+def _goal_values(cleaned: dict) -> dict:
+    """A goal row of the form as ``services.GoalRow`` takes it."""
+    return {
+        "id": cleaned.get("id"),
+        "code": cleaned.get("code", ""),
+        "title": cleaned.get("title", ""),
+        "description": cleaned.get("description", ""),
+        "order": cleaned.get("order"),
+        "delete": bool(cleaned.get("DELETE")),
+    }
 
 
 class ActionFieldDeleteView(LoginRequiredMixin, EditorDeleteView):
@@ -673,9 +619,7 @@ class SwotEntryUpdateView(SwotEntryCreateView):
         )
 
     def save(self, data):
-        return services.swot_entry_update(
-            entry=self.object, data=data, expected_version=data["version"], user=self.request.user
-        )
+        return services.swot_entry_update(entry=self.object, data=data, **self.locking(data))
 
 
 class SwotEntryDeleteView(LoginRequiredMixin, EditorDeleteView):
