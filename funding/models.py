@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from measures.models import Measure
+from projects.fields import LimitedTextField
 from projects.models import Concept, Municipality, UrbanProgramme
-from projects.validators import non_negative_validator, percent_validators, year_validators
+from projects.validators import SHORT_TEXT, non_negative_validator, percent_validators, year_validators
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -52,7 +53,7 @@ class FundingProgramme(models.Model):
         blank=True,
         help_text=_("Nur für Programme der Städtebauförderung: das Programm des Fördergebiets."),
     )
-    description = models.TextField(_("Beschreibung"), blank=True)
+    description = LimitedTextField(_("Beschreibung"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("Förderprogramm")
@@ -311,7 +312,7 @@ class ApprovalNotice(models.Model):
     amount = models.DecimalField(_("Bewilligter Betrag"), validators=[non_negative_validator], **MONEY)
     date = models.DateField(_("Datum des Bescheids"))
     reference = models.CharField(_("Aktenzeichen"), max_length=100)
-    note = models.TextField(_("Bemerkung"), blank=True)
+    note = LimitedTextField(_("Bemerkung"), max_length=SHORT_TEXT, blank=True)
 
     class Meta:
         verbose_name = _("Zuwendungsbescheid")
@@ -438,7 +439,7 @@ class KufSignoff(models.Model):
         Municipality, verbose_name=_("Kommune"), on_delete=models.CASCADE, related_name="kuf_signoffs"
     )
     state = models.CharField(_("Ergebnis"), max_length=12, choices=State.choices)
-    reason = models.TextField(_("Begründung"), blank=True)
+    reason = LimitedTextField(_("Begründung"), max_length=4000, blank=True)
     fingerprints = models.JSONField(_("Geprüfte Zeilen"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -474,7 +475,7 @@ class KufComment(models.Model):
     measure = models.ForeignKey(
         Measure, verbose_name=_("Maßnahme"), on_delete=models.CASCADE, related_name="kuf_comments"
     )
-    text = models.TextField(_("Kommentar"), max_length=4000)
+    text = LimitedTextField(_("Kommentar"), max_length=4000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Verfasst von"),

@@ -18,3 +18,5 @@ urlpatterns = [
     path("", include("ihk.report_urls")),
     path("", include("ihk.site_urls")),
 ]
+
+handler400 = "ihk.views.bad_request"

@@ -1,5 +1,7 @@
 """Public pages of the composition root: they show data of every app, so they live here."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
 from projects.access import concept_for_user
@@ -28,3 +30,11 @@ class ConceptDetailView(TemplateView):
         context["overview"] = concept_overview(concept=concept)
         context["concept"] = concept
         return context
+
+
+def bad_request(request, exception):
+    """400 in German: a request the server refuses before any view sees it. Most often the data sent is
+    larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` or has more fields than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+    (a pasted text of many megabytes, a huge table); nothing was saved either way."""
+    too_large = isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent)
+    return render(request, "400.html", {"too_large": too_large}, status=400)

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.fields import GeoJSONField, LimitedTextField
 from projects.models import ActionField, Concept, Goal, Municipality, Quarter
-from projects.validators import validate_geojson, year_validators
+from projects.validators import LONG_TEXT, year_validators
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -79,14 +80,14 @@ class Measure(models.Model):
         related_name="measures",
     )
     responsible_body = models.CharField(_("Träger"), max_length=200, blank=True)
-    partners = models.TextField(_("Partner"), blank=True)
-    starting_situation = models.TextField(_("Ausgangslage"), blank=True)
-    description = models.TextField(_("Beschreibung"), blank=True)
-    expected_effect = models.TextField(_("Erwartete Wirkung"), blank=True)
+    partners = LimitedTextField(_("Partner"), max_length=LONG_TEXT, blank=True)
+    starting_situation = LimitedTextField(_("Ausgangslage"), max_length=LONG_TEXT, blank=True)
+    description = LimitedTextField(_("Beschreibung"), max_length=LONG_TEXT, blank=True)
+    expected_effect = LimitedTextField(_("Erwartete Wirkung"), max_length=LONG_TEXT, blank=True)
     climate_relevance = models.CharField(
         _("Klimarelevanz"), max_length=12, choices=Climate.choices, default=Climate.NONE
     )
-    climate_note = models.TextField(_("Erläuterung Klimarelevanz"), blank=True)
+    climate_note = LimitedTextField(_("Erläuterung Klimarelevanz"), max_length=LONG_TEXT, blank=True)
     priority = models.PositiveSmallIntegerField(_("Priorität"), choices=Priority.choices, default=Priority.P2)
     status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     hoai_phase = models.PositiveSmallIntegerField(
@@ -100,7 +101,7 @@ class Measure(models.Model):
     cost_base_year = models.PositiveSmallIntegerField(
         _("Kostenstand (Jahr)"), null=True, blank=True, validators=year_validators
     )
-    location = models.JSONField(_("Lage (GeoJSON)"), null=True, blank=True, validators=[validate_geojson])
+    location = GeoJSONField(_("Lage (GeoJSON)"), null=True, blank=True)
     related = models.ManyToManyField(
         "self", verbose_name=_("Verwandte Maßnahmen"), blank=True, symmetrical=True
     )

@@ -8,7 +8,7 @@ from .models import Comment
 
 class CommentModerationForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Comment.Status.choices)
-    reply = forms.CharField(
+    reply = Comment._meta.get_field("reply").formfield(
         label=_("Antwort der Kommune"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure
+from projects.fields import LimitedTextField
+from projects.validators import SHORT_TEXT
 
 
 class CommentQuerySet(models.QuerySet):
@@ -24,9 +26,9 @@ class Comment(models.Model):
     author_name = models.CharField(
         _("Name"), max_length=100, blank=True, help_text=_("Freiwillig; wird öffentlich angezeigt.")
     )
-    text = models.TextField(_("Anmerkung"), max_length=4000)
+    text = LimitedTextField(_("Anmerkung"), max_length=4000)
     status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    reply = models.TextField(_("Antwort der Kommune"), blank=True)
+    reply = LimitedTextField(_("Antwort der Kommune"), max_length=SHORT_TEXT, blank=True)
     replied_at = models.DateTimeField(_("Beantwortet am"), null=True, blank=True)
     created_at = models.DateTimeField(_("Eingegangen am"), default=timezone.now)
 

@@ -1,13 +1,22 @@
-"""Form fields shared by every editor: money and percentages the way German users type them."""
+"""Form fields shared by every editor: money and percentages the way German users type them, GeoJSON as
+text; and the model fields for GeoJSON and for texts of limited length, which bring their rules to every
+form (editor and admin) and to ``full_clean`` (the services and the Excel import)."""
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models as db_models
+from django.forms.fields import InvalidJSONInput
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number
 from .parsing import parse_decimal
+from .validators import TextLengthValidator, validate_geojson
 
 
 class DecimalInput(forms.TextInput):
@@ -86,3 +95,99 @@ class ObjectChoiceField(forms.ChoiceField):
 
     def has_changed(self, initial, data):
         return str(self.prepare_value(initial) or "") != str(data or "")
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------------
+
+_LONGEST_INTEGER = 16  # digits; Python refuses to read integers of more than 4300 digits at all
+
+
+def _refuse_constant(name: str):
+    raise ValidationError(
+        _("Das GeoJSON enthält eine ungültige Zahl (NaN, unendlich oder zu groß)."), code="invalid"
+    )
+
+
+def _read_integer(text: str) -> int:
+    if len(text.lstrip("-")) > _LONGEST_INTEGER:
+        raise ValidationError(_("Das GeoJSON enthält eine zu große Zahl."), code="invalid")
+    return int(text)
+
+
+def parse_geojson_text(text: str, *, invalid: str) -> object:
+    """The JSON value of ``text``, or ``ValidationError`` (``invalid``: the message for text that is not
+    JSON at all). Never another exception: ``NaN`` and ``Infinity`` (which Python's JSON reader accepts
+    and no database stores), integers of thousands of digits (Python refuses to convert them) and nesting
+    deep enough to exhaust the stack are refused with a German message."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant, parse_int=_read_integer)
+    except (ValueError, RecursionError):  # json.JSONDecodeError is a ValueError
+        raise ValidationError(invalid, code="invalid") from None
+
+
+class GeoJSONFormField(forms.JSONField):
+    """GeoJSON typed or pasted as text. Whatever is typed, the answer is a German message at the field
+    (``projects.validators.validate_geojson``), never a server error; a refused text is shown again as
+    typed."""
+
+    default_error_messages = {"invalid": _("Das ist kein gültiges JSON. Bitte den GeoJSON-Text prüfen.")}
+
+    def to_python(self, value):
+        if self.disabled:
+            return value
+        if value in self.empty_values:
+            return None
+        if isinstance(value, list | dict | int | float):
+            return value
+        return parse_geojson_text(value, invalid=self.error_messages["invalid"])
+
+    def validate(self, value):
+        super().validate(value)
+        validate_geojson(value)
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        if data is None:
+            return None
+        try:
+            value = parse_geojson_text(data, invalid=self.error_messages["invalid"])
+            validate_geojson(value)
+        except ValidationError:
+            return InvalidJSONInput(data)
+        return value
+
+
+class GeoJSONField(db_models.JSONField):
+    """A point, line or area as GeoJSON (``validate_geojson``), edited as text (``GeoJSONFormField``)."""
+
+    default_validators = [validate_geojson]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": GeoJSONFormField, **kwargs})
+
+
+# --- Texts of limited length -----------------------------------------------------------------------
+
+
+class LimitedTextField(db_models.TextField):
+    """A free text of at most ``max_length`` characters (``projects.validators.LONG_TEXT``, ...).
+
+    Django's ``TextField`` takes ``max_length`` only for the form (a ``maxlength`` for the browser);
+    this field also validates it in ``full_clean``, so the editor, the admin and the Excel import refuse
+    a longer text alike, with the same message naming the limit (``TextLengthValidator``)."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+
+    @cached_property
+    def validators(self):
+        return [*super().validators, TextLengthValidator(self.max_length)]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators = [
+            *(v for v in field.validators if not isinstance(v, MaxLengthValidator)),
+            TextLengthValidator(self.max_length),
+        ]
+        return field

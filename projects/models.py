@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .fields import GeoJSONField, LimitedTextField
 from .guards import years_change_errors
-from .validators import ags_validator, colour_validator, validate_geojson, year_validators
+from .validators import LONG_TEXT, SHORT_TEXT, ags_validator, colour_validator, year_validators
 
 
 class State(models.TextChoices):
@@ -139,8 +140,8 @@ class Concept(models.Model):
     year_from = models.PositiveSmallIntegerField(_("Programmjahre von"), validators=year_validators)
     year_to = models.PositiveSmallIntegerField(_("Programmjahre bis"), validators=year_validators)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    vision = models.TextField(_("Leitbild"), blank=True)
-    summary = models.TextField(_("Zusammenfassung"), blank=True)
+    vision = LimitedTextField(_("Leitbild"), max_length=LONG_TEXT, blank=True)
+    summary = LimitedTextField(_("Zusammenfassung"), max_length=LONG_TEXT, blank=True)
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
@@ -232,10 +233,8 @@ class Quarter(models.Model):
     )
     area_ha = models.DecimalField(_("Fläche (ha)"), max_digits=10, decimal_places=2, null=True, blank=True)
     population = models.PositiveIntegerField(_("Einwohnerzahl"), null=True, blank=True)
-    analysis = models.TextField(_("Bestandsanalyse"), blank=True)
-    boundary = models.JSONField(
-        _("Abgrenzung (GeoJSON)"), null=True, blank=True, validators=[validate_geojson]
-    )
+    analysis = LimitedTextField(_("Bestandsanalyse"), max_length=LONG_TEXT, blank=True)
+    boundary = GeoJSONField(_("Abgrenzung (GeoJSON)"), null=True, blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     version = models.PositiveIntegerField(
         _("Version"),
@@ -283,7 +282,7 @@ class ActionField(models.Model):
     )
     code = models.CharField(_("Kürzel"), max_length=20)
     title = models.CharField(_("Titel"), max_length=200)
-    description = models.TextField(_("Beschreibung"), blank=True)
+    description = LimitedTextField(_("Beschreibung"), max_length=LONG_TEXT, blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     colour = models.CharField(_("Farbe"), max_length=7, default="#2F6F8F", validators=[colour_validator])
     version = models.PositiveIntegerField(
@@ -313,7 +312,7 @@ class Goal(models.Model):
     )
     code = models.CharField(_("Kürzel"), max_length=20)
     title = models.CharField(_("Titel"), max_length=300)
-    description = models.TextField(_("Beschreibung"), blank=True)
+    description = LimitedTextField(_("Beschreibung"), max_length=SHORT_TEXT, blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
 
     history = HistoricalRecords()
@@ -343,7 +342,7 @@ class SwotEntry(models.Model):
         Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="swot_entries"
     )
     kind = models.CharField(_("Art"), max_length=1, choices=Kind.choices)
-    text = models.TextField(_("Text"))
+    text = LimitedTextField(_("Text"), max_length=SHORT_TEXT)
     action_field = models.ForeignKey(
         ActionField,
         verbose_name=_("Handlungsfeld"),
