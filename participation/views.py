@@ -32,6 +32,11 @@ def _form_for(comment: Comment, data=None) -> CommentModerationForm:
     )
 
 
+def _status(value: str | None) -> str:
+    """A status tab of the queue as asked for: a comment status or "all"; waiting comments otherwise."""
+    return value if value in {*Comment.Status.values, "all"} else Comment.Status.PENDING
+
+
 class CommentListView(LoginRequiredMixin, TemplateView):
     """The concept's comments with one status (default: waiting), each with its moderation form."""
 
@@ -39,9 +44,7 @@ class CommentListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         concept = moderated_concept_for_user(self.request.user, slug=self.kwargs["slug"])
-        status = self.request.GET.get("status", Comment.Status.PENDING)
-        if status not in {*Comment.Status.values, "all"}:
-            status = Comment.Status.PENDING
+        status = _status(self.request.GET.get("status"))
         comments = list(
             selectors.comments_for_moderation(concept=concept, status=None if status == "all" else status)
         )
@@ -93,9 +96,6 @@ class CommentModerateView(LoginRequiredMixin, TemplateView):
                     _("Die Anmerkung zu %(code)s ist jetzt: %(status)s.")
                     % {"code": saved.measure.code, "status": saved.get_status_display()},
                 )
-                back = request.POST.get("back_status") or Comment.Status.PENDING
-                if back not in {*Comment.Status.values, "all"}:
-                    back = Comment.Status.PENDING
                 url = reverse("participation:comment_list", kwargs={"slug": self.concept.slug})
-                return redirect(f"{url}?status={back}")
+                return redirect(f"{url}?status={_status(request.POST.get('back_status'))}")
         return self.render_to_response(self.get_context_data(form=form))
