@@ -4,23 +4,26 @@ Like ``projects/access.py``: a helper returns the object or raises (404 when the
 concept or the object is not in it, 403 when they may read but not do this).
 """
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from measures.access import measure_for_user
 from measures.models import Measure
-from projects.access import INTERNAL, concept_for_user
+from projects.access import EDIT, INTERNAL, concept_for_user
 from projects.models import Concept, Municipality
 
 from .models import FundingProgramme, KufComment
-from .rules import ReviewTarget
+from .rules import ReviewTarget, SharedRates
 
 REVIEW = "funding.review_municipality"
 COMMENT = "funding.comment_row"
 RESOLVE = "funding.resolve_comment"
 FREEZE = "funding.freeze_version"
 MANAGE_PROGRAMMES = "funding.manage_programmes"
+CHANGE_RATES = "funding.change_rates"
 # Importing in the Django admin needs the model permissions of everything an import writes.
 IMPORT_PERMISSIONS = (
     "measures.add_measure",
@@ -82,6 +85,22 @@ def programme_for_user(user, *, pk: int | None = None) -> FundingProgramme | Non
         return FundingProgramme.objects.get(pk=pk)
     except FundingProgramme.DoesNotExist:
         raise Http404(_("Dieses Förderprogramm gibt es nicht.")) from None
+
+
+def rate_locks_for_user(
+    user, *, municipalities: Iterable[Municipality], concepts: Mapping[int, Sequence[Concept]]
+) -> dict[int, list[Concept]]:
+    """The municipalities among ``municipalities`` whose funding rates ``user`` may not change
+    (``funding.change_rates``), each with the concepts sharing those rates that ``user`` may not edit.
+
+    ``concepts`` maps a municipality's id to every concept it takes part in. No query: the user's roles
+    are loaded once per request."""
+    locks = {}
+    for municipality in municipalities:
+        shared = tuple(concepts.get(municipality.pk, ()))
+        if not user.has_perm(CHANGE_RATES, SharedRates(municipality=municipality, concepts=shared)):
+            locks[municipality.pk] = [concept for concept in shared if not user.has_perm(EDIT, concept)]
+    return locks
 
 
 def admin_import_allowed(user) -> bool:

@@ -10,9 +10,14 @@
 ``funding.freeze_version``         freeze the current KuF as a version (object: the concept): editor,
                                    admin
 ``funding.manage_programmes``      add and change funding programmes (no object): admin
+``funding.change_rates``           change a municipality's funding rates (object: ``SharedRates``):
+                                   who may edit every concept the municipality takes part in, admin
 =================================  ==================================================================
 
-The municipalities' rates of a concept are kept by whoever edits the concept (``projects.edit_concept``).
+The rate page of a concept is open to whoever edits the concept (``projects.edit_concept``). A
+municipality's rates hold in every concept it takes part in, so changing them changes each of those
+KuFs and resets their sign-offs: the page shows the rates of a municipality that also takes part in a
+concept the user may not edit, but does not let them change those.
 """
 
 from dataclasses import dataclass
@@ -29,6 +34,20 @@ class ReviewTarget:
 
     concept: Concept
     municipality: Municipality
+
+
+@dataclass(frozen=True)
+class SharedRates:
+    """A municipality's funding rates, and every concept the municipality takes part in (they all use
+    these rates)."""
+
+    municipality: Municipality
+    concepts: tuple[Concept, ...]
+
+
+@rules.predicate
+def edits_every_concept_of(user, rates: SharedRates) -> bool:
+    return bool(rates.concepts) and all("editor" in roles_of(user, concept) for concept in rates.concepts)
 
 
 @rules.predicate
@@ -61,3 +80,4 @@ rules.add_perm("funding.comment_row", reviews_measure | edits_measure_concept | 
 rules.add_perm("funding.resolve_comment", edits_comment_concept | wrote_comment | is_admin)
 rules.add_perm("funding.freeze_version", is_editor | is_admin)
 rules.add_perm("funding.manage_programmes", is_admin)
+rules.add_perm("funding.change_rates", edits_every_concept_of | is_admin)

@@ -1,5 +1,7 @@
 """Forms of the programme and rate pages. They only parse; the rules live in ``funding.programmes``."""
 
+from collections.abc import Mapping
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,13 +32,18 @@ def rate_field_name(key: RateKey) -> str:
 
 class RateGridForm(forms.Form):
     """One text input per municipality, programme and year (empty: the programme's default rate),
-    plus the rates as loaded (for the conflict check)."""
+    plus the rates as loaded (for the conflict check).
+
+    ``locked`` maps the municipalities whose rates the user may not change to the reason: the page shows
+    their rates as text with the reason, and a cell of theirs that the request does not send counts as
+    unchanged. (One that it does send goes to the service, which refuses any change.)"""
 
     loaded = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, grid: RateGrid, **kwargs):
+    def __init__(self, *args, grid: RateGrid, locked: Mapping[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.grid = grid
+        self.locked = dict(locked or {})
         names = {m.pk: m.name for m in grid.municipalities}
         for programme in grid.programmes:
             for municipality in grid.municipalities:
@@ -50,18 +57,26 @@ class RateGridForm(forms.Form):
                         decimal_places=2,
                         error_messages={"invalid": _("Bitte einen Prozentsatz wie 60 oder 62,5 eingeben.")},
                     )
-                    if not self.is_bound and key in grid.rates:
+                    if key in grid.rates and (not self.is_bound or municipality.pk in self.locked):
                         self.initial[rate_field_name(key)] = grid.rates[key]
 
     def rates(self) -> dict[RateKey, object]:
-        """The submitted rates by cell (valid form only); None for empty cells."""
-        return {key: self.cleaned_data.get(rate_field_name(key)) for key in self.grid.cells()}
+        """The submitted rates by cell (valid form only); None for empty cells. A cell of a locked
+        municipality that was not sent: its stored rate."""
+        return {
+            key: self.grid.rates.get(key)
+            if key[0] in self.locked and rate_field_name(key) not in self.data
+            else self.cleaned_data.get(rate_field_name(key))
+            for key in self.grid.cells()
+        }
 
     def tables(self) -> list[dict]:
-        """The bound fields arranged per municipality: rows = programmes, columns = years."""
+        """The bound fields arranged per municipality: rows = programmes, columns = years; ``locked`` is
+        why the user may not change them, or ""."""
         return [
             {
                 "municipality": municipality,
+                "locked": self.locked.get(municipality.pk, ""),
                 "rows": [
                     {
                         "programme": programme,

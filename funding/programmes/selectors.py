@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from funding.models import FundingProgramme, MunicipalRate
 from projects.models import Concept, Municipality
@@ -30,13 +30,17 @@ def programme_list() -> list[FundingProgramme]:
 
 @dataclass
 class RateGrid:
-    """The rates of a concept's municipalities: for each municipality a table programmes × years."""
+    """The rates of a concept's municipalities: for each municipality a table programmes × years.
+
+    ``concepts`` maps each municipality's id to every concept it takes part in (this one too), by title:
+    they all use its rates."""
 
     municipalities: list[Municipality]
     programmes: list[FundingProgramme]
     years: list[int]
     rates: dict[RateKey, Decimal] = field(default_factory=dict)
     stored: dict[RateKey, MunicipalRate] = field(default_factory=dict)  # the rows behind ``rates``
+    concepts: dict[int, list[Concept]] = field(default_factory=dict)
 
     def cells(self) -> list[RateKey]:
         return [
@@ -48,9 +52,18 @@ class RateGrid:
 
 
 def rate_grid(*, concept: Concept) -> RateGrid:
-    """The rates of ``concept``'s municipalities in every programme for its programme years. Three
-    queries (municipalities, programmes, rates) however many there are."""
+    """The rates of ``concept``'s municipalities in every programme for its programme years, and the
+    concepts sharing them. Four queries (municipalities, programmes, rates, the municipalities'
+    concepts) however many there are."""
     municipalities = list(concept.municipalities.order_by("name"))
+    concepts: dict[int, list[Concept]] = {}
+    for shared in (
+        Concept.objects.filter(participations__municipality__in=municipalities)
+        .annotate(municipality_pk=F("participations__municipality"))
+        .only("pk", "title", "slug")
+        .order_by("title", "pk")
+    ):
+        concepts.setdefault(shared.municipality_pk, []).append(shared)
     programmes = list(FundingProgramme.objects.order_by("code"))
     years = concept.years
     stored = {
@@ -65,4 +78,5 @@ def rate_grid(*, concept: Concept) -> RateGrid:
         years=years,
         rates={key: row.rate for key, row in stored.items()},
         stored=stored,
+        concepts=concepts,
     )

@@ -8,7 +8,7 @@ default rate (``kuf.resolve_rate``), so an empty cell means "the default rate".
 Writes are keyword-only, validated, and run in one transaction: all or nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from funding.models import FundingProgramme, MunicipalRate
 from projects.formatting import format_percent
-from projects.models import Concept, UrbanProgramme
+from projects.models import Concept, Municipality, UrbanProgramme
 
 from .selectors import RateGrid, RateKey, rate_grid
 
@@ -214,27 +215,60 @@ def _cell_label(grid: RateGrid, key: RateKey) -> str:
     return f"{names.get(municipality, '?')}, {codes.get(programme, '?')}, {year}"
 
 
+def rates_locked_message(*, municipality: Municipality, concepts: Sequence[Concept]) -> str:
+    """Why the user may not change ``municipality``'s rates: they hold in ``concepts`` too, which the
+    user may not edit (``funding.access.rate_locks_for_user``)."""
+    return ngettext(
+        "Die Fördersätze von %(municipality)s gelten auch im Konzept %(concepts)s, das Sie nicht "
+        "bearbeiten dürfen; ändern kann sie nur, wer alle Konzepte mit %(municipality)s bearbeitet, "
+        "oder die Administration.",
+        "Die Fördersätze von %(municipality)s gelten auch in den Konzepten %(concepts)s, die Sie nicht "
+        "bearbeiten dürfen; ändern kann sie nur, wer alle Konzepte mit %(municipality)s bearbeitet, "
+        "oder die Administration.",
+        len(concepts),
+    ) % {
+        "municipality": municipality.name,
+        "concepts": ", ".join(f"„{concept.title}“" for concept in concepts),
+    }
+
+
 def municipal_rates_set(
     *,
     concept: Concept,
     rates: Mapping[RateKey, Decimal | None],
     loaded: Mapping[RateKey, Decimal],
     user: AbstractBaseUser,
+    locked: Mapping[int, str] | None = None,
 ) -> int:
     """Store the rates of ``concept``'s municipalities: ``rates`` maps each cell of the page to a rate,
     or None for "no own rate" (the programme's default applies). Returns how many cells changed.
 
-    ``loaded`` holds the rates as the page showed them: if someone changed any of these cells since,
-    nothing is saved and ``RatesConflict`` lists those cells. Refused with a ``ValidationError`` keyed
-    ``"<municipality>-<programme>-<year>"``: a rate below 0 or above the programme's maximum; a cell
-    for a municipality that does not take part, a programme that does not exist or a year outside the
-    concept.
+    ``locked`` maps the ids of municipalities whose rates the user may not change (the caller's
+    permission check, ``funding.access.rate_locks_for_user``) to the reason; their cells are never
+    written, and a cell of theirs whose rate differs from the stored (or loaded) one refuses the whole
+    save with that reason.
+
+    ``loaded`` holds the rates as the page showed them: if someone changed any of the other cells
+    since, nothing is saved and ``RatesConflict`` lists those cells. Refused with a ``ValidationError``
+    keyed ``"<municipality>-<programme>-<year>"``: a rate below 0 or above the programme's maximum; a
+    cell for a municipality that does not take part, a programme that does not exist or a year outside
+    the concept.
     """
+    locked = locked or {}
     with transaction.atomic():
+        # Of two saves of the same municipalities at the same time, the second waits here (PostgreSQL)
+        # and then finds the first one's rates: a conflict, never a lost update or a duplicate row.
+        list(
+            Municipality.objects.select_for_update(no_key=True, of=("self",))
+            .filter(participations__concept=concept)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         grid = rate_grid(concept=concept)
         allowed = set(grid.cells())
         max_rates = {p.pk: p.max_rate for p in grid.programmes}
         errors: dict[str, list[str]] = {}
+        refused: set[int] = set()
         for key, rate in rates.items():
             name = "-".join(str(part) for part in key)
             if key not in allowed:
@@ -242,6 +276,9 @@ def municipal_rates_set(
                     _("Eine Zelle gehört nicht zu diesem Konzept (%(cell)s). Bitte die Seite neu laden.")
                     % {"cell": name}
                 )
+            elif key[0] in locked:
+                if rate != grid.rates.get(key) and rate != loaded.get(key):
+                    refused.add(key[0])
             elif rate is not None and not Decimal(0) <= rate <= max_rates[key[1]]:
                 errors[name] = [
                     _(
@@ -249,8 +286,13 @@ def municipal_rates_set(
                     )
                     % {"cell": _cell_label(grid, key), "max": format_percent(max_rates[key[1]])}
                 ]
+        for municipality in grid.municipalities:
+            if municipality.pk in refused:
+                errors.setdefault("__all__", []).append(locked[municipality.pk])
         if errors:
             raise ValidationError(errors)
+        allowed = {key for key in allowed if key[0] not in locked}
+        writable = {key: rate for key, rate in rates.items() if key in allowed}
         current = {key: grid.rates[key] for key in allowed if key in grid.rates}
         changed_meanwhile = [
             RateChange(
@@ -266,7 +308,7 @@ def municipal_rates_set(
 
         # Three statements at most, however many cells changed: delete, update, insert.
         to_delete, to_create, to_update = [], [], []
-        for key, rate in rates.items():
+        for key, rate in writable.items():
             row = grid.stored.get(key)
             if rate is None and row is not None:
                 to_delete.append(row.pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
-from funding.access import programme_for_user
+from funding.access import programme_for_user, rate_locks_for_user
 from funding.review.notices import announce_review_resets
 from projects.access import EDIT, concept_for_user
 from projects.forms import add_service_errors
@@ -70,6 +70,9 @@ class RateTableView(LoginRequiredMixin, TemplateView):
     The form carries the rates as loaded: if someone saved rates meanwhile, the page comes back with the
     user's input, the cells that changed, and the current rates as the new base, so saving again
     applies the input deliberately.
+
+    The rates of a municipality that also takes part in a concept the user may not edit are shown, not
+    offered for change (``funding.change_rates``); a request that changes them anyway is refused.
     """
 
     template_name = "funding/rate_table.html"
@@ -79,15 +82,30 @@ class RateTableView(LoginRequiredMixin, TemplateView):
             self.concept = concept_for_user(request.user, slug=kwargs["slug"], perm=EDIT)
         return super().dispatch(request, *args, **kwargs)
 
+    def locked(self, grid: selectors.RateGrid) -> dict[int, str]:
+        """The municipalities of ``grid`` whose rates the user may not change, with the reason."""
+        locks = rate_locks_for_user(
+            self.request.user, municipalities=grid.municipalities, concepts=grid.concepts
+        )
+        return {
+            municipality.pk: services.rates_locked_message(
+                municipality=municipality, concepts=locks[municipality.pk]
+            )
+            for municipality in grid.municipalities
+            if municipality.pk in locks
+        }
+
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             grid = selectors.rate_grid(concept=self.concept)
-            kwargs["form"] = RateGridForm(grid=grid, initial={"loaded": services.encode_rates(grid.rates)})
+            kwargs["form"] = RateGridForm(
+                grid=grid, locked=self.locked(grid), initial={"loaded": services.encode_rates(grid.rates)}
+            )
         return super().get_context_data(concept=self.concept, section="rates", **kwargs)
 
     def post(self, request, *args, **kwargs):
         grid = selectors.rate_grid(concept=self.concept)
-        form = RateGridForm(request.POST, grid=grid)
+        form = RateGridForm(request.POST, grid=grid, locked=self.locked(grid))
         conflict = None
         if form.is_valid():
             try:
@@ -97,13 +115,17 @@ class RateTableView(LoginRequiredMixin, TemplateView):
             else:
                 try:
                     changed = services.municipal_rates_set(
-                        concept=self.concept, rates=form.rates(), loaded=loaded, user=request.user
+                        concept=self.concept,
+                        rates=form.rates(),
+                        loaded=loaded,
+                        user=request.user,
+                        locked=form.locked,
                     )
                 except services.RatesConflict as error:
                     conflict = error
                     data = request.POST.copy()
                     data["loaded"] = services.encode_rates(error.grid.rates)
-                    form = RateGridForm(data, grid=error.grid)
+                    form = RateGridForm(data, grid=error.grid, locked=self.locked(error.grid))
                 except ValidationError as error:
                     # Cells are keyed "<municipality>-<programme>-<year>"; the form's fields "rate-<same>".
                     for key, cell_messages in error.update_error_dict({}).items():

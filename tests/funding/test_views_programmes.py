@@ -239,7 +239,8 @@ def test_rate_page_query_count_does_not_grow(client, rates_setup):
         programme = f.make_programme()
         f.make_rate(ostervenne, programme, 2026, "50")
     concept.municipalities.add(f.make_municipality(name="Sürenbruch"))
-    # session, user, concept, roles, then municipalities, programmes, rates: the same however many
+    # session, user, concept, roles, then municipalities, the concepts sharing their rates, programmes,
+    # rates: the same however many
     assert count() == few
 
 
