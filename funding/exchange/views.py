@@ -108,18 +108,29 @@ def preview_context(plan: imports.ImportPlan) -> dict:
 
 # --- The steps, shared by the editor and the admin ----------------------------------------------------
 
+EXPIRED = gettext_lazy(
+    "Diese Importdatei ist nicht mehr vorhanden (abgelaufen oder bereits übernommen). "
+    "Bitte laden Sie die Datei erneut hoch."
+)
+
+
+def applied_message(plan: imports.ImportPlan) -> str:
+    """The success message after an import was applied: its file and what it changed."""
+    counts = plan.counts
+    return _("Import aus %(name)s übernommen: %(new)s neu, %(changed)s geändert, %(deleted)s gelöscht.") % {
+        "name": plan.name,
+        "new": counts[imports.NEW],
+        "changed": counts[imports.CHANGED],
+        "deleted": counts[imports.DELETED],
+    }
+
 
 class _UploadSteps(View):
     """Step 1: choose the file. A file that cannot be read or has a wrong layout is refused here.
-    Subclasses say how the concept is found and where the preview is."""
+    Subclasses say how the concept is found (``concept()``; ``form_concept`` once the form is valid)
+    and where the preview is (``preview_url(concept)``)."""
 
     template_name = ""
-
-    def concept(self):
-        raise NotImplementedError
-
-    def preview_url(self, concept) -> str:
-        raise NotImplementedError
 
     def form_concept(self, form, concept):
         """The concept the file is for, once the form is valid: by default ``concept`` (the one of
@@ -153,83 +164,56 @@ class _UploadSteps(View):
         return redirect(f"{self.preview_url(concept)}?{TOKEN_PARAM}={token}")
 
 
-class _PreviewSteps(View):
-    """Step 2 (GET): every row's result. Step 3 (POST): apply, or cancel. Subclasses say how the
-    concept is found and where the pages lead."""
+class _PendingImportPage(View):
+    """A page about one pending import (the token in the request): finding it, and showing its plan.
+    Subclasses say how the concept is found (``concept()``) and where the pages lead
+    (``upload_url(concept)``, ``done_url(concept)``)."""
 
     template_name = ""
-
-    def concept(self):
-        raise NotImplementedError
-
-    def upload_url(self, concept) -> str:
-        raise NotImplementedError
-
-    def done_url(self, concept) -> str:
-        raise NotImplementedError
 
     def extra_context(self, concept) -> dict:
         return {}
 
-    def render_page(self, concept, plan: imports.ImportPlan, token: str, status=200):
-        context = {
-            "concept": concept,
-            "token": token,
-            "upload_url": self.upload_url(concept),
-            **preview_context(plan),
-            **self.extra_context(concept),
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-    def _parsed(self, request, concept, token):
-        parsed = load_pending(request, concept=concept, token=token)
+    def pending(self, concept, token: str) -> imports.ParsedFile | None:
+        """The pending import, or None (with a message) if it expired or was applied."""
+        parsed = load_pending(self.request, concept=concept, token=token)
         if parsed is None:
-            messages.info(
-                request,
-                _(
-                    "Diese Importdatei ist nicht mehr vorhanden (abgelaufen oder bereits übernommen). "
-                    "Bitte laden Sie die Datei erneut hoch."
-                ),
-            )
+            messages.info(self.request, EXPIRED)
         return parsed
 
+    def render_page(self, concept, plan: imports.ImportPlan, token: str, status=200):
+        context = {"concept": concept, "token": token, "upload_url": self.upload_url(concept)}
+        context.update({**preview_context(plan), **self.extra_context(concept)})
+        return render(self.request, self.template_name, context, status=status)
+
+
+class _PreviewSteps(_PendingImportPage):
+    """Step 2 (GET): every row's result. Step 3 (POST): apply, or cancel."""
+
     def get(self, request, *args, **kwargs):
-        concept = self.concept()
-        token = request.GET.get(TOKEN_PARAM, "")
-        parsed = self._parsed(request, concept, token)
+        concept, token = self.concept(), request.GET.get(TOKEN_PARAM, "")
+        parsed = self.pending(concept, token)
         if parsed is None:
             return redirect(self.upload_url(concept))
         return self.render_page(concept, imports.import_plan(concept=concept, parsed=parsed), token)
 
     def post(self, request, *args, **kwargs):
-        concept = self.concept()
-        token = request.POST.get(TOKEN_PARAM, "")
-        parsed = self._parsed(request, concept, token)
+        concept, token = self.concept(), request.POST.get(TOKEN_PARAM, "")
+        parsed = self.pending(concept, token)
         if parsed is None:
             return redirect(self.upload_url(concept))
         if "cancel" in request.POST:
             drop_pending(request, token)
             messages.info(request, _("Der Import wurde abgebrochen; es wurde nichts geändert."))
             return redirect(self.upload_url(concept))
+        digest = request.POST.get("digest", "")
         try:
-            plan = imports.import_apply(
-                concept=concept, parsed=parsed, digest=request.POST.get("digest", ""), user=request.user
-            )
+            plan = imports.import_apply(concept=concept, parsed=parsed, digest=digest, user=request.user)
         except imports.ImportRefused as refused:
             messages.error(request, refused.message)
             return self.render_page(concept, refused.plan, token, status=409)
         drop_pending(request, token)
-        counts = plan.counts
-        messages.success(
-            request,
-            _("Import aus %(name)s übernommen: %(new)s neu, %(changed)s geändert, %(deleted)s gelöscht.")
-            % {
-                "name": plan.name,
-                "new": counts[imports.NEW],
-                "changed": counts[imports.CHANGED],
-                "deleted": counts[imports.DELETED],
-            },
-        )
+        messages.success(request, applied_message(plan))
         if plan.has_changes:
             announce_review_resets(request, concept, plan.municipality_ids)
         return redirect(self.done_url(concept))
