@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from funding.access import programme_for_user, rate_locks_for_user
@@ -64,16 +64,47 @@ class ProgrammeFormView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+RELOAD = gettext_lazy("Die Seite ist unvollständig geladen. Bitte laden Sie sie neu.")
+
+
+def _rate_form(user, grid: selectors.RateGrid, data=None, **kwargs) -> RateGridForm:
+    """The rate table's form for ``grid``; the rates of municipalities ``user`` may not change (they
+    also take part in a concept the user may not edit) are shown with the reason, not offered."""
+    locks = rate_locks_for_user(user, municipalities=grid.municipalities, concepts=grid.concepts)
+    locked = {
+        municipality.pk: services.rates_locked_message(
+            municipality=municipality, concepts=locks[municipality.pk]
+        )
+        for municipality in grid.municipalities
+        if municipality.pk in locks
+    }
+    return RateGridForm(data, grid=grid, locked=locked, **kwargs)
+
+
+def _rates_save(*, concept, form: RateGridForm, user) -> int:
+    """Save the valid form's rates over those it was loaded with; the number of cells changed. Raises
+    as ``services.municipal_rates_set`` does, and ``ValidationError`` if the loaded rates are garbled."""
+    try:
+        loaded = services.decode_rates(form.cleaned_data["loaded"])
+    except ValueError:
+        raise ValidationError(RELOAD) from None
+    return services.municipal_rates_set(
+        concept=concept, rates=form.rates(), loaded=loaded, user=user, locked=form.locked
+    )
+
+
+def _saved_message(changed: int) -> str:
+    return ngettext(
+        "Die Fördersätze wurden gespeichert (%(n)d Änderung).",
+        "Die Fördersätze wurden gespeichert (%(n)d Änderungen).",
+        changed,
+    ) % {"n": changed}
+
+
 class RateTableView(LoginRequiredMixin, TemplateView):
-    """The funding rates of the concept's municipalities per programme and programme year.
-
-    The form carries the rates as loaded: if someone saved rates meanwhile, the page comes back with the
-    user's input, the cells that changed, and the current rates as the new base, so saving again
-    applies the input deliberately.
-
-    The rates of a municipality that also takes part in a concept the user may not edit are shown, not
-    offered for change (``funding.change_rates``); a request that changes them anyway is refused.
-    """
+    """The funding rates of the concept's municipalities per programme and programme year. The form
+    carries the rates as loaded: after someone else's save the page comes back with the input, the cells
+    that changed and the current rates as the new base, so saving again applies the input deliberately."""
 
     template_name = "funding/rate_table.html"
 
@@ -82,64 +113,30 @@ class RateTableView(LoginRequiredMixin, TemplateView):
             self.concept = concept_for_user(request.user, slug=kwargs["slug"], perm=EDIT)
         return super().dispatch(request, *args, **kwargs)
 
-    def locked(self, grid: selectors.RateGrid) -> dict[int, str]:
-        """The municipalities of ``grid`` whose rates the user may not change, with the reason."""
-        locks = rate_locks_for_user(
-            self.request.user, municipalities=grid.municipalities, concepts=grid.concepts
-        )
-        return {
-            municipality.pk: services.rates_locked_message(
-                municipality=municipality, concepts=locks[municipality.pk]
-            )
-            for municipality in grid.municipalities
-            if municipality.pk in locks
-        }
-
     def get_context_data(self, **kwargs):
         if "form" not in kwargs:
             grid = selectors.rate_grid(concept=self.concept)
-            kwargs["form"] = RateGridForm(
-                grid=grid, locked=self.locked(grid), initial={"loaded": services.encode_rates(grid.rates)}
-            )
+            loaded = services.encode_rates(grid.rates)
+            kwargs["form"] = _rate_form(self.request.user, grid, initial={"loaded": loaded})
         return super().get_context_data(concept=self.concept, section="rates", **kwargs)
 
     def post(self, request, *args, **kwargs):
         grid = selectors.rate_grid(concept=self.concept)
-        form = RateGridForm(request.POST, grid=grid, locked=self.locked(grid))
-        conflict = None
-        if form.is_valid():
-            try:
-                loaded = services.decode_rates(form.cleaned_data["loaded"])
-            except ValueError:
-                form.add_error(None, _("Die Seite ist unvollständig geladen. Bitte laden Sie sie neu."))
-            else:
-                try:
-                    changed = services.municipal_rates_set(
-                        concept=self.concept,
-                        rates=form.rates(),
-                        loaded=loaded,
-                        user=request.user,
-                        locked=form.locked,
-                    )
-                except services.RatesConflict as error:
-                    conflict = error
-                    data = request.POST.copy()
-                    data["loaded"] = services.encode_rates(error.grid.rates)
-                    form = RateGridForm(data, grid=error.grid, locked=self.locked(error.grid))
-                except ValidationError as error:
-                    # Cells are keyed "<municipality>-<programme>-<year>"; the form's fields "rate-<same>".
-                    for key, cell_messages in error.update_error_dict({}).items():
-                        form.add_error(None if key == "__all__" else f"rate-{key}", cell_messages)
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "Die Fördersätze wurden gespeichert (%(n)d Änderung).",
-                            "Die Fördersätze wurden gespeichert (%(n)d Änderungen).",
-                            changed,
-                        )
-                        % {"n": changed},
-                    )
-                    announce_review_resets(request, self.concept, {m.pk for m in grid.municipalities})
-                    return redirect("funding:rate_table", slug=self.concept.slug)
-        return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
+        form = _rate_form(request.user, grid, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            changed = _rates_save(concept=self.concept, form=form, user=request.user)
+        except services.RatesConflict as conflict:
+            data = request.POST.copy()
+            data["loaded"] = services.encode_rates(conflict.grid.rates)
+            form = _rate_form(request.user, conflict.grid, data)
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
+        except ValidationError as error:
+            # Cells are keyed "<municipality>-<programme>-<year>"; the form's fields "rate-<same>".
+            for key, cell_messages in error.update_error_dict({}).items():
+                form.add_error(None if key == "__all__" else f"rate-{key}", cell_messages)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _saved_message(changed))
+        announce_review_resets(request, self.concept, {m.pk for m in grid.municipalities})
+        return redirect("funding:rate_table", slug=self.concept.slug)
