@@ -15,9 +15,9 @@ from funding.models import CostLine, FinancingModule, FundingProgramme
 from measures.forms import IndicatorFormSet, Indicators, MeasureForm, RowForm, RowsFormSet
 from measures.models import Measure
 from projects.fields import GermanDecimalField, ObjectChoiceField, german_decimal_formfield
-from projects.formatting import format_eur, format_percent
 from projects.models import Concept
 
+from . import validation
 from .services import CostLineData, ModuleData
 
 
@@ -39,10 +39,8 @@ class CostLineForm(RowForm):
         gross, ineligible = cleaned.get("gross"), cleaned.get("ineligible")
         if ineligible is None:
             cleaned["ineligible"] = ineligible = Decimal("0.00")
-        if gross is not None and ineligible > gross:
-            self.add_error(
-                "ineligible", _("Der nicht förderfähige Anteil darf die Gesamtkosten nicht übersteigen.")
-            )
+        if message := validation.ineligible_error(gross=gross, ineligible=ineligible):
+            self.add_error("ineligible", message)
         return cleaned
 
     def row(self) -> CostLineData:
@@ -109,34 +107,18 @@ class FinancingModuleForm(RowForm):
         kind, programme = cleaned.get("kind"), cleaned.get("programme")
         if cleaned.get("cost_share") is None:
             cleaned["cost_share"] = Decimal("100")
-        if kind == FinancingModule.Kind.GRANT and not programme:
-            self.add_error("programme", _("Eine Zuwendung braucht ein Förderprogramm."))
-        if kind and kind != FinancingModule.Kind.GRANT and programme:
-            self.add_error("programme", _("Nur Zuwendungen haben ein Förderprogramm."))
         years = {year: cleaned.get(f"year_{year}") for year in self.years}
         years = {year: amount for year, amount in years.items() if amount is not None}
-        rate, amount = cleaned.get("rate"), cleaned.get("amount")
-        if rate is not None and (amount is not None or years):
-            self.add_error("rate", _("Bitte entweder einen Satz oder feste Beträge angeben, nicht beides."))
-        if amount is not None and years and sum(years.values()) != amount:
-            # Both may be given when they agree (the KuF computes the same either way); the import
-            # applies the same rule, so a module that came in from a file can be saved here too.
-            self.add_error(
-                "amount",
-                _(
-                    "Die Jahresscheiben ergeben zusammen %(sum)s, der feste Betrag ist %(amount)s. "
-                    "Bitte entweder einen Gesamtbetrag oder Jahresscheiben angeben."
-                )
-                % {"sum": format_eur(sum(years.values())), "amount": format_eur(amount)},
-            )
-        if kind and kind != FinancingModule.Kind.GRANT and rate is None and amount is None and not years:
-            self.add_error("amount", _("Bitte einen Satz, einen Betrag oder Jahresscheiben angeben."))
-        if programme and rate is not None and rate > programme.max_rate:
-            self.add_error(
-                "rate",
-                _("Der Satz übersteigt den Höchstfördersatz des Programms (%(max)s).")
-                % {"max": format_percent(programme.max_rate)},
-            )
+        # The rules of ``validation``, which the import applies too: a module that came in from a
+        # file can be saved here, and the reverse.
+        for name, message in validation.module_errors(
+            kind=kind,
+            programme=programme,
+            rate=cleaned.get("rate"),
+            amount=cleaned.get("amount"),
+            years=years,
+        ):
+            self.add_error(name, message)
         cleaned["years"] = years
         return cleaned
 

@@ -26,10 +26,11 @@ from measures.services import (
     measure_scope_errors,
     rows_sync,
 )
-from projects.formatting import format_percent
 from projects.history import set_history_user
 from projects.locking import MISSING_VERSION, EditConflict, check_version, claim_version
 from projects.models import Concept
+
+from . import validation
 
 HUNDRED = Decimal(100)
 PROFILE_FIELDS = MEASURE_PROFILE_FIELDS
@@ -59,25 +60,14 @@ class ModuleData:
 
 
 def financing_errors(*, modules: list[ModuleData]) -> list[str]:
-    """Rules across a measure's modules (German messages): shares of rate modules add up to at most
-    100 %, so no euro is funded twice; rates within the programme's maximum."""
-    errors = []
-    rate_share = sum((m.cost_share for m in modules if m.amount is None and not m.years), Decimal(0))
-    if rate_share > HUNDRED:
-        errors.append(
-            _(
-                "Die Anteile der Finanzierungsbausteine mit Satz ergeben zusammen %(share)s %% der förderfähigen "
-                "Kosten; mehr als 100 %% hieße, dass ein Euro doppelt gefördert wird."
-            )
-            % {"share": f"{rate_share:.2f}".rstrip("0").rstrip(".").replace(".", ",")}
-        )
-    for module in modules:
-        if module.programme and module.rate is not None and module.rate > module.programme.max_rate:
-            errors.append(
-                _("Der Satz für %(programme)s übersteigt den Höchstfördersatz von %(max)s.")
-                % {"programme": module.programme.code, "max": format_percent(module.programme.max_rate)}
-            )
-    return errors
+    """Rules across a measure's modules (German messages, ``validation``): shares of rate modules add
+    up to at most 100 %, so no euro is funded twice; rates within the programme's maximum."""
+    errors = [validation.shares_error(modules=modules)]
+    errors += [
+        validation.rate_maximum_error(programme=module.programme, rate=module.rate, named=True)
+        for module in modules
+    ]
+    return [message for message in errors if message]
 
 
 def measure_save(
