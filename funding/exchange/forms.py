@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .imports import EXTENSIONS, MAX_UPLOAD_BYTES
+from .reading import EXTENSIONS, MAX_UPLOAD_BYTES
 
 
 class ImportUploadForm(forms.Form):

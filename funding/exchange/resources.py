@@ -14,12 +14,14 @@ refused with a message (``ExportRefused``). Cost lines and financing modules rep
 measure named in their sheet, so an export of some but not all cost lines (or modules) of a measure
 is refused too: importing it would delete the others.
 
-The formats (``ImportCSV``, ``ImportXLSX``) escape text that a spreadsheet program would run as a
-formula (``projects.spreadsheets.is_formula_like``) without changing it: in .xlsx as a text cell with
-Excel's apostrophe prefix, in CSV with a leading apostrophe that the import drops again. The .xlsx
-cells have the number formats of the editor's measure list (``projects.spreadsheets``: euros, rates as
-``12,50 %``), so a sheet looks the same from the admin and from the editor. CSV is written as German
-Excel writes it: semicolons, ``1.234,56``, ``12,5 %``, UTF-8 with a byte-order mark.
+The formats (``ImportCSV``, ``ImportXLSX``) find the layout by the sheet's name and each column by its
+header, and write the cells as the layout declares them. The .xlsx sheet is the editor's measure list
+sheet (``exporting.layout_sheet``: headers, number formats such as euros and rates as ``12,50 %``,
+widths) written by the app's one writer (``projects.spreadsheets.write_workbook``), so a sheet looks
+the same from the admin and from the editor, and text that a spreadsheet program would run as a
+formula (``projects.spreadsheets.is_formula_like``) stays text with Excel's apostrophe prefix. CSV is
+written as German Excel writes it: semicolons, ``1.234,56``, ``12,5 %``, formula-like text with a
+leading apostrophe that the import drops again, UTF-8 with a byte-order mark.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from decimal import Decimal
 from typing import Any, ClassVar
 
 import tablib
@@ -37,23 +38,14 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from funding.models import CostLine, FinancingModule
 from measures.models import Measure
-from projects.formatting import format_number, format_percent
 from projects.models import Concept
-from projects.spreadsheets import (
-    EUR_FORMAT,
-    INTEGER_FORMAT,
-    PERCENT_DATA_FORMAT,
-    is_formula_like,
-    write_text,
-)
+from projects.spreadsheets import write_workbook
 
-from . import imports
+from . import imports, layouts
+from .exporting import csv_text, layout_sheet
 
 # --- Selecting what to export -----------------------------------------------------------------------
 
@@ -234,104 +226,43 @@ class SheetExportForm(ExportForm):
 
 # --- Formats ----------------------------------------------------------------------------------------
 
-# The number format of each kind of column, as in the editor's measure list (``ihk.reports.xlsx``):
-# money in euros, percentages as the fraction with two decimals (12.5 is written 0.125 and shown
-# "12,50 %"), years and whole numbers without separators. Per-year amounts are money.
-_NUMBER_FORMATS = {
-    imports.MONEY: EUR_FORMAT,
-    imports.PERCENT: PERCENT_DATA_FORMAT,
-    imports.YEAR: INTEGER_FORMAT,
-    imports.INTEGER: INTEGER_FORMAT,
-}
 
-_PERCENT_HEADERS = frozenset(
-    column.header for layout in imports.LAYOUTS for column in layout.columns if column.kind == imports.PERCENT
-)
-
-
-def _column_kinds(sheet: str, headers: list[str]) -> list[str]:
-    """The kind of each column (``imports.MONEY``, …) of the layout named ``sheet``: a per-year
-    amount ("Betrag 2025") is money; empty for a column of no layout."""
-    layout = next((layout for layout in imports.LAYOUTS if layout.sheet == sheet), None)
-    if layout is None:
-        return [""] * len(headers)
-    kinds = {column.header: column.kind for column in layout.columns}
-    year_prefix = f"{layout.year_header} " if layout.year_header else None
-    return [
-        kinds.get(header) or (imports.MONEY if year_prefix and header.startswith(year_prefix) else "")
-        for header in headers
-    ]
-
-
-def csv_text(value: object, *, percent: bool = False) -> str:
-    """A cell as German Excel writes it to CSV: ``1.234,56``, ``12,5 %``, ``2025``; formula-like text
-    with a leading apostrophe (which ``funding.exchange.imports`` drops when reading)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f"'{value}" if is_formula_like(value) else value
-    if isinstance(value, float):
-        raise TypeError("Cells get Decimal, never float.")
-    if percent:
-        return format_percent(value)
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value)
+def _sheet_layout(dataset: tablib.Dataset) -> tuple[layouts.Layout, list[str]]:
+    """The layout of a dataset (by its title, the sheet name the resource gave it) and the key of each
+    of its columns (by its header)."""
+    layout = layouts.layout_for_sheet(dataset.title or "")
+    if layout is None:  # pragma: no cover - every resource names its sheet
+        raise ValueError(f"No layout for the sheet {dataset.title!r}.")
+    keys = [layout.key_for_header(str(header)) for header in dataset.headers]
+    if None in keys:  # pragma: no cover - the resources' fields are the layout's columns
+        raise ValueError(f"Columns of no layout in {dataset.headers!r}.")
+    return layout, keys
 
 
 class ImportCSV(base_formats.CSV):
-    """CSV as German Excel writes it: semicolons, German numbers (``csv_text``)."""
+    """CSV as German Excel writes it: semicolons, German numbers (``exporting.csv_text``)."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
+        layout, keys = _sheet_layout(dataset)
+        percent = [layout.column(key).kind == layouts.PERCENT for key in keys]
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(dataset.headers)
-        percent = [header in _PERCENT_HEADERS for header in dataset.headers]
         for row in dataset:
             writer.writerow([csv_text(cell, percent=p) for cell, p in zip(row, percent, strict=True)])
         return out.getvalue()
 
 
 class ImportXLSX(base_formats.XLSX):
-    """One sheet named like the import's layout, the header in the first row, numbers as numbers in
-    the editor's number formats (``_NUMBER_FORMATS``) and every text as a text cell
-    (``projects.spreadsheets.write_text``): formula-like text gets Excel's apostrophe prefix, so it
-    stays text even after editing and reads back unchanged."""
+    """The sheet as the editor's measure list has it (``exporting.layout_sheet``: the layout's headers,
+    number formats and widths), written by the app's one writer (``projects.spreadsheets``), which
+    writes every text as a text cell: formula-like text gets Excel's apostrophe prefix, so it stays text
+    even after editing and reads back unchanged."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
-        workbook = Workbook()
-        ws = workbook.active
-        ws.title = dataset.title or "Export"
-        bold = Font(bold=True)
-        column_kinds = _column_kinds(ws.title, [str(header) for header in dataset.headers])
-        widths = [len(str(header)) for header in dataset.headers]
-        for index, header in enumerate(dataset.headers, start=1):
-            cell = ws.cell(row=1, column=index, value=str(header))
-            cell.font = bold
-        for row_index, row in enumerate(dataset, start=2):
-            for index, value in enumerate(row, start=1):
-                if value is None or value == "":
-                    continue
-                cell = ws.cell(row=row_index, column=index)
-                if isinstance(value, str):
-                    write_text(cell, value)
-                    widths[index - 1] = max(widths[index - 1], min(len(cell.value), 60))
-                    continue
-                if isinstance(value, float):
-                    raise TypeError("Excel cells get Decimal, never float.")
-                kind = column_kinds[index - 1]
-                if kind == imports.PERCENT:
-                    value = Decimal(value) / 100  # Excel stores a typed "12,5 %" as 0.125
-                cell.value = value
-                if number_format := _NUMBER_FORMATS.get(kind):
-                    cell.number_format = number_format
-                widths[index - 1] = max(widths[index - 1], 12)
-        ws.freeze_panes = "A2"
-        for index, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = min(width, 60) + 2
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        layout, keys = _sheet_layout(dataset)
+        sheet = layout_sheet(layout=layout, keys=keys, rows=list(dataset))
+        return write_workbook([sheet], title=layout.sheet)
 
 
 EXPORT_FORMATS = (ImportXLSX, ImportCSV)

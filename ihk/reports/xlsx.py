@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from funding import kuf
-from funding.exchange import imports
+from funding.exchange import exporting
 from funding.kuf import columns as kuf_columns
 from funding.kuf.checks import kind_labels
 from funding.versions import diff
@@ -188,44 +188,17 @@ def kuf_filename(report: selectors.KufReport) -> str:
 
 # --- The measure list (the import's exchange format) ----------------------------------------------
 
-_DATA_KINDS = {
-    imports.MONEY: (EUR, 15),
-    imports.PERCENT: (PERCENT, 10),
-    imports.YEAR: (INTEGER, 9),
-    imports.INTEGER: (INTEGER, 10),
-}
-_WIDE_TEXT = {"title", "measure_title", "description", "starting_situation", "expected_effect", "partners"}
-
-
-def _data_column(table: imports.Table, key: str) -> Column:
-    if key.startswith("year:"):
-        return Column(table.header(key), EUR, width=15)
-    column = table.layout.column(key)
-    kind, width = _DATA_KINDS.get(column.kind, (TEXT, 14))
-    if key in _WIDE_TEXT:
-        width = 40
-    elif key == "uid":
-        width = 38
-    return Column(
-        column.header, kind, width=width, number_format=PERCENT_DATA_FORMAT if kind == PERCENT else ""
-    )
-
 
 def measures_xlsx(report: selectors.MeasureListReport) -> bytes:
-    """The measure list: sheets "Maßnahmen", "Kostenzeilen", "Finanzierung" with the header in the
-    first row, in the columns ``funding.exchange.imports`` reads, so the file re-imports unchanged."""
-    sheets = []
-    for table in report.tables:
-        sheets.append(
-            Sheet(
-                name=table.layout.sheet,
-                columns=[_data_column(table, key) for key in table.keys],
-                blocks=[Block(rows=[values for _number, values in table.rows])],
-                frozen_columns=2 if table.kind == imports.MEASURES else 1,
-                footer=f"{report.concept_title} – {_('Stand')} {format_date(report.date)}",
-            )
-        )
-    return write_workbook(sheets, title=report.concept_title)
+    """The measure list: sheets "Maßnahmen", "Kostenzeilen", "Finanzierung" in the columns the import
+    reads, so the file re-imports unchanged. The columns (headers, number formats, widths) are those
+    the exchange format declares (``funding.exchange.layouts``), written by
+    ``funding.exchange.exporting.measure_list_xlsx``."""
+    return exporting.measure_list_xlsx(
+        report.tables,
+        title=report.concept_title,
+        footer=f"{report.concept_title} – {_('Stand')} {format_date(report.date)}",
+    )
 
 
 def measures_filename(report: selectors.MeasureListReport) -> str:

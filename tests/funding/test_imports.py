@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from funding.editor.selectors import measure_history
-from funding.exchange import imports
+from funding.exchange import imports, reading
 from funding.models import CostLine, FinancingModule, FinancingYear
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
@@ -604,7 +604,7 @@ def test_duplicate_columns_and_title_rows_above_the_header():
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     concept, _programmes = kuf_concept(2)
     with pytest.raises(imports.ImportFileError) as error:
         imports.read_upload(name="x.xlsx", data=workbook_bytes(measure_list_workbook(concept)))
@@ -724,11 +724,11 @@ def test_amounts_and_rates_survive_the_workbook_to_the_cent(amounts, rate):
         money_column = imports.Column("gross", "Gesamtkosten", imports.MONEY)
         percent_column = imports.Column("rate", "Satz (%)", imports.PERCENT)
         assert (
-            imports.parse_cell(money_column, imports._xlsx_cell(amount_cell.value, amount_cell.number_format))
+            imports.parse_cell(money_column, reading.xlsx_cell(amount_cell.value, amount_cell.number_format))
             == amount
         )
         assert (
-            imports.parse_cell(percent_column, imports._xlsx_cell(rate_cell.value, rate_cell.number_format))
+            imports.parse_cell(percent_column, reading.xlsx_cell(rate_cell.value, rate_cell.number_format))
             == rate
         )
 
