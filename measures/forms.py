@@ -18,7 +18,7 @@ from projects.models import Concept, Goal
 
 from .images import image_sanitize
 from .models import Indicator, Measure
-from .services import MEASURE_PROFILE_FIELDS, MEASURE_RELATIONS, IndicatorData
+from .services import MEASURE_PROFILE_FIELDS, MEASURE_RELATIONS, IndicatorData, measure_code_errors
 
 
 class GeoJSONField(GeoJSONFormField):
@@ -122,13 +122,9 @@ class MeasureForm(forms.ModelForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
-        others = self.concept.measures.filter(code=code)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("Das Kürzel %(code)s ist in diesem Konzept schon vergeben.") % {"code": code}
-            )
+        errors = measure_code_errors(concept=self.concept, code=code, measure=self.instance)
+        if errors:
+            raise forms.ValidationError(errors["code"])
         return code
 
     def clean_image(self):

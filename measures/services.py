@@ -67,6 +67,18 @@ class IndicatorData:
     id: int | None = None
 
 
+def measure_code_errors(*, concept: Concept, code: str, measure: Measure | None = None) -> dict[str, str]:
+    """A measure's code is unique in its concept: ``{"code": message}`` if another measure of ``concept``
+    (not ``measure``) has ``code``, else empty. One query. The editor's form checks with it, and the
+    editor's save again when the database refuses a code taken at the same moment."""
+    others = concept.measures.filter(code=code)
+    if measure is not None and measure.pk:
+        others = others.exclude(pk=measure.pk)
+    if not code or not others.exists():
+        return {}
+    return {"code": _("Das Kürzel %(code)s ist in diesem Konzept schon vergeben.") % {"code": code}}
+
+
 def measure_period_errors(
     *,
     concept: Concept,

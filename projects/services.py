@@ -6,6 +6,9 @@ Errors are keyed by field name, so a form can show each at its field. Functions 
 municipalities of a concept, the goals of an action field) key row errors as ``"<rows>.<index>.<field>"``
 (the index into the list passed in) and errors about the list as a whole as ``"<rows>"``.
 
+Two requests at the same time can both pass a duplicate check; the database's unique constraint then
+refuses the second, which gets the same message as if it had come second (``projects.integrity``).
+
 Permission checks are the caller's job (the views use ``projects.access``); ``user`` is recorded in the
 change history where the model keeps one.
 """
@@ -21,6 +24,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .integrity import duplicates_refused
 from .locking import EditConflict, claim_version
 from .models import (
     ActionField,
@@ -179,16 +183,18 @@ def municipality_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> M
     """
     municipality = Municipality()
     _assign(municipality, data, MUNICIPALITY_FIELDS)
-    errors = {}
-    existing = Municipality.objects.filter(ags=municipality.ags).first() if municipality.ags else None
-    if existing is not None:
-        errors["ags"] = _("Diesen Gemeindeschlüssel hat schon die Kommune „%(name)s“.") % {
-            "name": existing.name
-        }
     with transaction.atomic():
-        _validate(municipality, errors)
-        municipality.save()
+        _validate(municipality, _municipality_clash(municipality))
+        with duplicates_refused(lambda: _municipality_clash(municipality)):
+            municipality.save()
     return municipality
+
+
+def _municipality_clash(municipality: Municipality) -> dict[str, str]:
+    existing = Municipality.objects.filter(ags=municipality.ags).first() if municipality.ags else None
+    if existing is None:
+        return {}
+    return {"ags": _("Diesen Gemeindeschlüssel hat schon die Kommune „%(name)s“.") % {"name": existing.name}}
 
 
 # --- organisations --------------------------------------------------------------------------------
@@ -201,15 +207,19 @@ def organisation_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> O
     """
     organisation = Organisation()
     _assign(organisation, data, ORGANISATION_FIELDS)
-    errors = {}
-    name = (organisation.name or "").strip()
-    if name and Organisation.objects.filter(name__iexact=name).exists():
-        errors["name"] = _("Die Organisation „%(name)s“ gibt es schon.") % {"name": name}
-    organisation.name = name
+    organisation.name = (organisation.name or "").strip()
     with transaction.atomic():
-        _validate(organisation, errors)
-        organisation.save()
+        _validate(organisation, _organisation_clash(organisation))
+        with duplicates_refused(lambda: _organisation_clash(organisation)):
+            organisation.save()
     return organisation
+
+
+def _organisation_clash(organisation: Organisation) -> dict[str, str]:
+    name = organisation.name
+    if name and Organisation.objects.filter(name__iexact=name).exists():
+        return {"name": _("Die Organisation „%(name)s“ gibt es schon.") % {"name": name}}
+    return {}
 
 
 # --- concepts --------------------------------------------------------------------------------------
@@ -226,13 +236,20 @@ def concept_create(*, data: Mapping[str, Any], user: AbstractBaseUser) -> Concep
     errors = {}
     if concept.slug in RESERVED_SLUGS:
         errors["slug"] = _("Dieser Kurzname ist reserviert. Bitte einen anderen wählen.")
-    elif concept.slug and Concept.objects.filter(slug=concept.slug).exists():
-        errors["slug"] = _("Der Kurzname „%(slug)s“ ist schon vergeben.") % {"slug": concept.slug}
+    else:
+        errors = _slug_clash(concept)
     concept._history_user = user
     with transaction.atomic():
         _validate(concept, errors)
-        concept.save()
+        with duplicates_refused(lambda: _slug_clash(concept)):
+            concept.save()
     return concept
+
+
+def _slug_clash(concept: Concept) -> dict[str, str]:
+    if concept.slug and Concept.objects.filter(slug=concept.slug).exists():
+        return {"slug": _("Der Kurzname „%(slug)s“ ist schon vergeben.") % {"slug": concept.slug}}
+    return {}
 
 
 def concept_update(
@@ -344,7 +361,8 @@ def quarter_create(*, concept: Concept, data: Mapping[str, Any], user: AbstractB
     quarter._history_user = user
     with transaction.atomic():
         _validate(quarter, _quarter_errors(quarter))
-        quarter.save()
+        with duplicates_refused(lambda: _quarter_errors(quarter)):
+            quarter.save()
     return quarter
 
 
@@ -359,7 +377,8 @@ def quarter_update(
         _assign(quarter, data, QUARTER_FIELDS)
         _validate(quarter, _quarter_errors(quarter))
         quarter._history_user = user
-        quarter.save()
+        with duplicates_refused(lambda: _quarter_errors(quarter)):
+            quarter.save()
     return quarter
 
 
@@ -399,7 +418,8 @@ def action_field_create(*, concept: Concept, data: Mapping[str, Any], user: Abst
         siblings = _locked(concept.action_fields.all())
         action_field.order = max((sibling.order for sibling in siblings), default=0) + 1
         _validate(action_field, _action_field_errors(action_field))
-        action_field.save()
+        with duplicates_refused(lambda: _action_field_errors(action_field)):
+            action_field.save()
     return action_field
 
 
@@ -464,7 +484,8 @@ def action_field_update(
         if errors:
             raise ValidationError(errors)
         action_field._history_user = user
-        action_field.save()
+        with duplicates_refused(lambda: _action_field_errors(action_field)):
+            action_field.save()
         for goal in deleted:
             goal._history_user = user
             goal.delete()
@@ -609,10 +630,8 @@ def membership_create(
     errors = {}
     if member is not None and not member.is_active:
         errors["user"] = _("Diese Person ist deaktiviert und kann keine Rolle bekommen.")
-    elif member is not None and concept.memberships.filter(user=member, role=role).exists():
-        errors["user"] = _("%(name)s hat diese Rolle in diesem Konzept schon.") % {
-            "name": member.get_username()
-        }
+    else:
+        errors = _membership_clash(membership)
     if role == ConceptMembership.Role.REVIEWER:
         if municipality is None:
             errors["municipality"] = _(
@@ -622,8 +641,19 @@ def membership_create(
             errors["municipality"] = _("Die Kommune ist an diesem Konzept nicht beteiligt.")
     with transaction.atomic():
         _validate(membership, errors)
-        membership.save()
+        with duplicates_refused(lambda: _membership_clash(membership)):
+            membership.save()
     return membership
+
+
+def _membership_clash(membership: ConceptMembership) -> dict[str, str]:
+    member = membership.user if membership.user_id else None
+    if (
+        member is None
+        or not membership.concept.memberships.filter(user=member, role=membership.role).exists()
+    ):
+        return {}
+    return {"user": _("%(name)s hat diese Rolle in diesem Konzept schon.") % {"name": member.get_username()}}
 
 
 def membership_delete(*, membership: ConceptMembership, user: AbstractBaseUser) -> None:

@@ -22,11 +22,13 @@ from measures.services import (
     MEASURE_RELATIONS,
     IndicatorData,
     indicators_sync,
+    measure_code_errors,
     measure_period_errors,
     measure_scope_errors,
     rows_sync,
 )
 from projects.history import set_history_user
+from projects.integrity import duplicates_refused
 from projects.locking import MISSING_VERSION, EditConflict, check_version, claim_version
 from projects.models import Concept
 
@@ -159,7 +161,11 @@ def measure_save(
             if stored is not None:
                 claim_version(measure, expected_version=expected_version)
             set_history_user(measure, user)
-            measure.save()
+            # A code taken by another save at the same moment: the message of the editor's own check.
+            with duplicates_refused(
+                lambda: measure_code_errors(concept=concept, code=measure.code, measure=measure)
+            ):
+                measure.save()
             for name, objects in relations.items():
                 getattr(measure, name).set(objects)
             for sync in tables:

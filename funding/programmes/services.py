@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from funding.models import FundingProgramme, MunicipalRate
 from projects.formatting import format_percent
+from projects.integrity import duplicates_refused
 from projects.models import Concept, Municipality, UrbanProgramme
 
 from .selectors import RateGrid, RateKey, rate_grid
@@ -28,18 +29,24 @@ from .selectors import RateGrid, RateKey, rate_grid
 PROGRAMME_FIELDS = ("code", "name", "level", "urban_programme", "default_rate", "max_rate", "description")
 
 
+def _code_clash(programme: FundingProgramme) -> dict[str, list[str]]:
+    clash = FundingProgramme.objects.filter(code__iexact=programme.code).exclude(pk=programme.pk).first()
+    if not programme.code or clash is None:
+        return {}
+    return {
+        "code": [
+            _("Das Kürzel „%(code)s“ hat schon das Programm „%(name)s“.")
+            % {"code": clash.code, "name": clash.name}
+        ]
+    }
+
+
 def _programme_save(programme: FundingProgramme, data: Mapping[str, Any]) -> FundingProgramme:
     for name in PROGRAMME_FIELDS:
         if name in data:
             setattr(programme, name, data[name])
     programme.code = (programme.code or "").strip()
-    errors: dict[str, list[str]] = {}
-    clash = FundingProgramme.objects.filter(code__iexact=programme.code).exclude(pk=programme.pk).first()
-    if programme.code and clash is not None:
-        errors["code"] = [
-            _("Das Kürzel „%(code)s“ hat schon das Programm „%(name)s“.")
-            % {"code": clash.code, "name": clash.name}
-        ]
+    errors: dict[str, list[str]] = _code_clash(programme)
     if programme.pk and programme.max_rate is not None:
         above = (
             MunicipalRate.objects.filter(programme=programme, rate__gt=programme.max_rate)
@@ -65,7 +72,8 @@ def _programme_save(programme: FundingProgramme, data: Mapping[str, Any]) -> Fun
         error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
-    programme.save()
+    with duplicates_refused(lambda: _code_clash(programme)):
+        programme.save()
     return programme
 
 
