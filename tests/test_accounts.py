@@ -3,6 +3,7 @@
 import logging
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from tests import factories as f
@@ -96,3 +97,24 @@ def test_account_pages_query_count(client, user, django_assert_max_num_queries):
     client.logout()
     with django_assert_max_num_queries(1):
         assert client.get(reverse("login")).status_code == 200
+
+
+@pytest.mark.parametrize(("length", "shown"), [(151, "151"), (256, "256"), (5000, "5.000")])
+def test_an_overlong_username_is_refused_in_german(client, user, length, shown):
+    """No account has a username over 150 characters; a longer one (django-axes would record it in a
+    column of 255 characters, which PostgreSQL refuses with a server error) is refused by the form,
+    before any login attempt is counted."""
+    response = _login(client, "a" * length, "falsch")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        f"Der Benutzername ist zu lang ({shown} Zeichen). Benutzernamen haben höchstens 150 Zeichen."
+    ]
+    assert not AccessAttempt.objects.exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_of_a_normal_username_are_still_counted(client, user):
+    for _ in range(2):
+        assert _login(client, "planerin", "falsch").status_code == 200
+    assert AccessAttempt.objects.get(username="planerin").failures_since_start == 2
+    assert _login(client, "planerin", PASSWORD).status_code == 302
