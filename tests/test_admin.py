@@ -292,7 +292,7 @@ def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
     ("name", "content", "message"),
     [
         ("liste.pdf", b"%PDF", "Bitte eine .xlsx- oder .csv-Datei hochladen."),
-        ("liste.xlsx", b"kein zip", "Die Datei ist keine gültige Excel-Datei (.xlsx)."),
+        ("liste.xlsx", b"kein zip", "Die Datei ist keine lesbare Excel-Arbeitsmappe."),
         ("liste.csv", "Konzept;Maßnahme\n1;2\n".encode(), "Die Kopfzeile passt zu keinem bekannten Aufbau."),
     ],
 )

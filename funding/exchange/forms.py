@@ -11,6 +11,8 @@ class ImportUploadForm(forms.Form):
 
     file = forms.FileField(
         label=_("Datei (.xlsx oder .csv)"),
+        # An empty file is the reader's to refuse, with the same message as any unreadable one.
+        allow_empty_file=True,
         help_text=_("Höchstens 5 MB. Spalten wie in der Excel-Ausgabe „Maßnahmenliste“."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

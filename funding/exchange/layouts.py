@@ -26,9 +26,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from funding.models import CostLine, CostSection, FinancingModule
+from funding.models import CostLine, CostSection, FinancingModule, FundingProgramme
 from measures.models import Measure
 from projects import spreadsheets
+from projects.models import ActionField, Municipality
 
 MEASURES = "measures"
 COSTS = "costs"
@@ -148,13 +149,21 @@ MEASURE_LAYOUT = Layout(
     columns=(
         _measure_text("code", "Kürzel", CODE, required=True, blank=False),
         _measure_text("title", "Titel", required=True, blank=False, width=WIDE),
-        Column("action_field", "Handlungsfeld", CODE, required=True, blank=False),
+        Column(
+            "action_field",
+            "Handlungsfeld",
+            CODE,
+            required=True,
+            blank=False,
+            max_length=model_limit(ActionField, "code"),
+        ),
         Column(
             "municipality",
             "Kommune",
             TEXT,
             required=True,
             blank=False,
+            max_length=model_limit(Municipality, "name"),
             aliases=("Kommune (AGS)", "Federführende Kommune"),
         ),
         Column("quarters", "Quartiere", CODES),
@@ -186,7 +195,7 @@ COST_LAYOUT = Layout(
     kind=COSTS,
     sheet="Kostenzeilen",
     columns=(
-        Column("code", "Kürzel", CODE, required=True, blank=False),
+        Column("code", "Kürzel", CODE, required=True, blank=False, max_length=model_limit(Measure, "code")),
         Column("measure_title", "Maßnahme (nur zur Information)", INFO, width=WIDE),
         Column("year", "Jahr", YEAR, required=True, blank=False),
         Column("section", "Kostengruppe", CHOICE, required=True, blank=False),
@@ -199,10 +208,12 @@ MODULE_LAYOUT = Layout(
     kind=MODULES,
     sheet="Finanzierung",
     columns=(
-        Column("code", "Kürzel", CODE, required=True, blank=False),
+        Column("code", "Kürzel", CODE, required=True, blank=False, max_length=model_limit(Measure, "code")),
         Column("measure_title", "Maßnahme (nur zur Information)", INFO, width=WIDE),
         Column("kind", "Art", CHOICE, required=True, blank=False),
-        Column("programme", "Programm", CODE, required=True),
+        Column(
+            "programme", "Programm", CODE, required=True, max_length=model_limit(FundingProgramme, "code")
+        ),
         Column("source", "Geldgeber", TEXT, max_length=model_limit(FinancingModule, "source")),
         Column("cost_share", "Anteil (%)", PERCENT, aliases=("Anteil an den förderfähigen Kosten (%)",)),
         Column("rate", "Satz (%)", PERCENT, aliases=("Fördersatz (%)",)),

@@ -11,21 +11,27 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.formatting import format_number
 from projects.spreadsheets import is_formula_like
 
 from .layouts import LAYOUTS, YEAR_KEY_PREFIX, Layout, layout_for_sheet, normalize_header, year_of_header
-from .tables import DATE, NUMBER, Cell, ImportFileError, Issue, ParsedFile, Table, cell_text
+from .tables import DATE, FORMULA, NUMBER, Cell, ImportFileError, Issue, ParsedFile, Table, cell_text
 
+# Limits that keep a file cheap to refuse, checked before or while reading, never after: a file
+# built to take minutes (a million shared strings, a row far below, a row a sheet wide) is refused at
+# once with the limit in the message.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # an .xlsx is a zip: refuse archives that unpack to more
-MAX_ROWS = 20_000
+MAX_ROWS = 20_000  # rows with data, in all sheets
+MAX_SHEET_ROWS = 50_000  # rows of one sheet, empty ones too
+MAX_CELLS = 500_000  # cells of the file (a row counts up to its last cell); also texts of an .xlsx
 HEADER_SEARCH_ROWS = 20
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -40,8 +46,10 @@ def _percent_format(number_format: str | None) -> bool:
     return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
 
 
-def xlsx_cell(value: object, number_format: str | None) -> Cell:
-    """A cell of an .xlsx as the import keeps it."""
+def xlsx_cell(value: object, number_format: str | None, data_type: str = "n") -> Cell:
+    """A cell of an .xlsx as the import keeps it (``data_type`` "f": a formula, kept as its text)."""
+    if data_type == "f":
+        return [FORMULA, str(getattr(value, "text", value) or "")]
     if value is None:
         return None
     if isinstance(value, bool):
@@ -68,33 +76,127 @@ def csv_cell(value: str) -> str | None:
 # --- Files --------------------------------------------------------------------------------------------
 
 
-def _check_zip(data: bytes) -> None:
+UNREADABLE = gettext_lazy("Die Datei ist keine lesbare Excel-Arbeitsmappe.")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,30}:)?si[\s>/]")
+_CHUNK = 1024 * 1024
+
+
+def _unreadable() -> ImportFileError:
+    return ImportFileError.file(str(UNREADABLE))
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, name: str) -> int:
+    """The texts (``<si>``) of a shared-strings part, counted while unpacking it piece by piece."""
+    overlap = 64  # longer than any match: a match starting in it is counted with the next piece
+    count, carry = 0, b""
+    with archive.open(name) as part:
+        while chunk := part.read(_CHUNK):
+            data = carry + chunk
+            limit = len(data) - overlap
+            count += sum(1 for match in _SHARED_STRING.finditer(data) if match.start() < limit)
+            carry = data[max(limit, 0) :]
+    return count + len(_SHARED_STRING.findall(carry))
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse, before openpyxl reads anything, what is no zip, unpacks to more than
+    ``MAX_UNPACKED_BYTES`` or holds more than ``MAX_CELLS`` shared texts (openpyxl reads all of them
+    when it opens the file)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFileError.file(_("Die Datei ist keine gültige Excel-Datei (.xlsx).")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError.file(_("Die Excel-Datei ist entpackt zu groß."))
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
+                raise ImportFileError.file(
+                    _("Die Excel-Datei ist entpackt größer als %(max)s MB.")
+                    % {"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+                )
+            shared = [info.filename for info in infos if info.filename.lower().endswith("sharedstrings.xml")]
+            texts = sum(_count_shared_strings(archive, name) for name in shared)
+    except ImportFileError:
+        raise
+    except Exception:  # not a zip, or a broken one (zipfile and zlib raise several kinds of errors)
+        raise _unreadable() from None
+    if texts > MAX_CELLS:
+        raise ImportFileError.file(
+            _("Die Datei enthält mehr als %(max)s Texte; bitte teilen Sie sie auf.")
+            % {"max": format_number(MAX_CELLS, 0)}
+        )
+
+
+def _too_many_rows(sheet: str) -> ImportFileError:
+    values = {"max": format_number(MAX_SHEET_ROWS, 0), "sheet": sheet}
+    if sheet:
+        return ImportFileError.file(
+            _("Das Blatt „%(sheet)s“ hat mehr als %(max)s Zeilen; bitte teilen Sie es auf.") % values
+        )
+    return ImportFileError.file(
+        _("Die Datei hat mehr als %(max)s Zeilen; bitte teilen Sie sie auf.") % values
+    )
+
+
+def _too_many_cells() -> ImportFileError:
+    return ImportFileError.file(
+        _("Die Datei hat mehr als %(max)s Zellen; bitte teilen Sie sie auf.")
+        % {"max": format_number(MAX_CELLS, 0)}
+    )
+
+
+@dataclass
+class _Budget:
+    """The cells read so far in a file, against ``MAX_CELLS``."""
+
+    cells: int = 0
+
+    def counted(self, sheet: str, rows: Iterator[list[Cell]]) -> Iterator[list[Cell]]:
+        """``rows``, refused beyond ``MAX_SHEET_ROWS`` rows or the file's ``MAX_CELLS`` cells."""
+        for number, row in enumerate(rows, start=1):
+            self.cells += len(row)
+            if number > MAX_SHEET_ROWS:
+                raise _too_many_rows(sheet)
+            if self.cells > MAX_CELLS:
+                raise _too_many_cells()
+            yield row
+
+
+def _check_dimension(ws) -> None:
+    """Refuse a sheet whose declared size (its ``<dimension>``) is over the limits, before reading it."""
+    rows, columns = ws.max_row or 0, ws.max_column or 0
+    if rows > MAX_SHEET_ROWS:
+        raise _too_many_rows(ws.title)
+    if rows * columns > MAX_CELLS:
+        raise _too_many_cells()
+
+
+def _worksheet_rows(ws) -> Iterator[list[Cell]]:
+    """The rows of a read-only worksheet as cells; a broken sheet is an unreadable file."""
+    _check_dimension(ws)
+    ws.reset_dimensions()  # some programs write too small dimensions; read what is there
+    try:
+        for row in ws.iter_rows():
+            yield [
+                xlsx_cell(
+                    getattr(c, "value", None), getattr(c, "number_format", None), getattr(c, "data_type", "n")
+                )
+                for c in row
+            ]
+    except Exception:  # openpyxl and the XML parser raise many kinds of errors for broken sheets
+        raise _unreadable() from None
 
 
 def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
     from openpyxl import load_workbook
 
-    _check_zip(data)
+    _check_archive(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # Formulas as formulas (``data_only=False``): the import refuses them at their cell rather
+        # than take a stored result or, where there is none, an empty cell.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        worksheets = list(workbook.worksheets)
     except Exception:  # openpyxl raises many kinds of errors for broken files
-        raise ImportFileError.file(_("Die Datei ist keine gültige Excel-Datei (.xlsx).")) from None
-
-    def rows(ws) -> Iterator[list[Cell]]:
-        ws.reset_dimensions()  # some programs write wrong dimensions; read what is there
-        for row in ws.iter_rows():
-            yield [xlsx_cell(getattr(c, "value", None), getattr(c, "number_format", None)) for c in row]
-
+        raise _unreadable() from None
     try:
-        for ws in workbook.worksheets:
-            yield ws.title, rows(ws)
+        for ws in worksheets:
+            yield ws.title, _worksheet_rows(ws)
     finally:
         workbook.close()
 
@@ -115,8 +217,14 @@ def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
         raise ImportFileError.file(_("Die Datei ist keine CSV-Datei."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        yield [csv_cell(value) for value in row]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            yield [csv_cell(value) for value in row]
+    except csv.Error:  # a field longer than the csv module takes, or a broken quote
+        raise ImportFileError.file(
+            _("Die CSV-Datei ist in Zeile %(row)s nicht lesbar.") % {"row": reader.line_num}
+        ) from None
 
 
 # --- Recognising a sheet's layout -----------------------------------------------------------------------
@@ -258,10 +366,12 @@ def _read_table(
     return table, recognised.issues
 
 
-def _sheets(lowered: str, data: bytes) -> Iterable[tuple[str, Iterator[list[Cell]]]]:
-    if lowered.endswith(".xlsx"):
-        return _xlsx_sheets(data)
-    return [("", _csv_rows(data))]
+def _sheets(lowered: str, data: bytes) -> Iterator[tuple[str, Iterator[list[Cell]]]]:
+    """The sheets of the file (a CSV file: one, named ""), their rows counted against the limits."""
+    budget = _Budget()
+    sheets = _xlsx_sheets(data) if lowered.endswith(".xlsx") else iter([("", _csv_rows(data))])
+    for sheet, rows in sheets:
+        yield sheet, budget.counted(sheet, rows)
 
 
 def _check_upload(lowered: str, data: bytes) -> None:

@@ -343,7 +343,13 @@ BAD_INPUT = [
     ("Kostenzeilen", 2, "Gesamtkosten", "viel", "Bitte einen Betrag angeben, z. B. 1.234,56."),
     ("Kostenzeilen", 2, "Gesamtkosten", "12,345", "Bitte höchstens zwei Nachkommastellen angeben."),
     ("Kostenzeilen", 2, "Gesamtkosten", None, "Dieses Feld darf nicht leer sein."),
-    ("Kostenzeilen", 2, "Gesamtkosten", 10**13, "Der Betrag ist zu groß."),
+    (
+        "Kostenzeilen",
+        2,
+        "Gesamtkosten",
+        10**13,
+        "Der Betrag ist zu groß (höchstens 999.999.999.999,99 €).",
+    ),
     (
         "Kostenzeilen",
         2,
@@ -559,7 +565,7 @@ def test_a_workbook_of_another_concept_is_refused_by_its_ids():
     ("name", "data", "message"),
     [
         ("liste.txt", b"x", "Bitte eine .xlsx- oder .csv-Datei hochladen."),
-        ("liste.xlsx", b"not a zip", "Die Datei ist keine gültige Excel-Datei (.xlsx)."),
+        ("liste.xlsx", b"not a zip", "Die Datei ist keine lesbare Excel-Arbeitsmappe."),
         ("liste.csv", b"Name;Wert\nA;1\n", "Die Kopfzeile passt zu keinem bekannten Aufbau."),
     ],
 )

@@ -141,7 +141,7 @@ def test_cancel_drops_the_pending_file(client, setup):
     ("name", "content", "message"),
     [
         ("liste.pdf", b"%PDF", "Bitte eine .xlsx- oder .csv-Datei hochladen."),
-        ("liste.xlsx", b"kein zip", "Die Datei ist keine gültige Excel-Datei (.xlsx)."),
+        ("liste.xlsx", b"kein zip", "Die Datei ist keine lesbare Excel-Arbeitsmappe."),
         ("liste.csv", b"Foo;Bar\n1;2\n", "Die Kopfzeile passt zu keinem bekannten Aufbau."),
     ],
 )
