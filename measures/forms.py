@@ -160,6 +160,11 @@ class MeasureForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                # Browsers send a text area's line breaks as CRLF; stored are LF (as the import stores
+                # them), so saving an unchanged text changes nothing.
+                cleaned[name] = value.replace("\r\n", "\n").replace("\r", "\n")
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and start > end:
             self.add_error("end_year", _("Das Ende darf nicht vor dem Beginn liegen."))

@@ -277,6 +277,16 @@ def test_saving_without_a_change_keeps_the_version_and_writes_no_history(client,
     assert state() == before
 
 
+def test_line_breaks_as_browsers_send_them_are_no_change(client, s):
+    Measure.objects.filter(pk=s["measure"].pk).update(description="Zeile eins\nZeile zwei")
+    data = page(client, s)
+    assert data["description"] == "Zeile eins\nZeile zwei"
+    data["description"] = "Zeile eins\r\nZeile zwei"  # what a browser posts
+    before = state()
+    assert client.post(s["url"], data).status_code == 302
+    assert state() == before
+
+
 # --- The service ----------------------------------------------------------------------------------
 
 
