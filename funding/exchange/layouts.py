@@ -90,10 +90,6 @@ class Column:
         return {normalize_header(name) for name in (self.header, *self.aliases)}
 
     @property
-    def number_format(self) -> str:
-        return _WRITTEN.get(self.kind, _TEXT_WRITTEN)[1]
-
-    @property
     def sheet_column(self) -> spreadsheets.Column:
         """The column as ``projects.spreadsheets.write_workbook`` writes it."""
         kind, number_format, width = _WRITTEN.get(self.kind, _TEXT_WRITTEN)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from projects.formatting import format_number
 from projects.spreadsheets import is_formula_like
 
-from .layouts import LAYOUTS, YEAR_KEY_PREFIX, Layout, layout_for_sheet, normalize_header, year_of_header
+from .layouts import LAYOUTS, YEAR_KEY_PREFIX, Layout, layout_for_sheet, normalize_header
 from .tables import DATE, FORMULA, NUMBER, Cell, ImportFileError, Issue, ParsedFile, Table, cell_text
 
 # Limits that keep a file cheap to refuse, checked before or while reading, never after: a file
@@ -246,20 +246,12 @@ def _required_found(layout: Layout, present: set[str]) -> tuple[int, int]:
     return sum(1 for column in required if column.headers() & present), len(required)
 
 
-def _header_key(layout: Layout, header: str) -> str | None:
-    column = next((c for c in layout.columns if header in c.headers()), None)
-    if column is not None:
-        return column.key
-    year = year_of_header(header) if layout.year_header else None
-    return f"{YEAR_KEY_PREFIX}{year}" if year else None
-
-
 def _header_columns(layout: Layout, index: int, row: list[Cell]) -> Recognised:
     """The columns of a header row that has every required column of ``layout``."""
     recognised = Recognised(layout, index)
     for position, cell in enumerate(row):
         header = normalize_header(cell_text(cell))
-        key = _header_key(layout, header) if header else None
+        key = layout.key_for_header(header) if header else None
         if key is None:
             continue
         if key in recognised.columns:

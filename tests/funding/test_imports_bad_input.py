@@ -466,3 +466,13 @@ def test_a_csv_field_longer_than_the_csv_reader_takes_is_refused():
     with pytest.raises(imports.ImportFileError) as error:
         imports.read_upload(name="Kostenzeilen.csv", data=data)
     assert [issue.message for issue in error.value.issues] == ["Die CSV-Datei ist in Zeile 2 nicht lesbar."]
+
+
+def test_an_archive_that_unpacks_to_too_much_is_refused_before_reading():
+    data = raw_xlsx(cost_sheet('<c r="D2"><v>100</v></c>', rows=" " * (61 * 1024 * 1024)))
+    assert len(data) < imports.MAX_UPLOAD_BYTES
+    with pytest.raises(imports.ImportFileError) as error:
+        imports.read_upload(name="Maßnahmen.xlsx", data=data)
+    assert [issue.message for issue in error.value.issues] == [
+        "Die Excel-Datei ist entpackt größer als 60 MB."
+    ]
