@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funding.models import CostLine, FinancingModule, FinancingYear
 from measures.models import Measure
+from measures.services import measure_code_errors
+from projects.integrity import duplicates_refused
 from projects.models import Concept
 
 from .plan import ImportPlan, MeasureWrite, Writes
@@ -61,8 +64,21 @@ def import_apply(*, concept: Concept, parsed: ParsedFile, digest: str, user) -> 
                     "prüfen Sie die neue Vorschau."
                 ),
             )
-        _write(plan, state=state, user=user)
+        try:
+            with duplicates_refused(lambda: _codes_taken_meanwhile(concept, plan)):
+                _write(plan, state=state, user=user)
+        except ValidationError as taken:  # a code another save took after the plan was made
+            raise ImportRefused(plan, " ".join([*taken.messages, _("Es wurde nichts übernommen.")])) from None
     return plan
+
+
+def _codes_taken_meanwhile(concept: Concept, plan: ImportPlan) -> dict[str, list[str]]:
+    """The codes of the plan's new or renamed measures that another measure of ``concept`` has now."""
+    messages = []
+    for write in plan.writes.measures.values():
+        stored = None if write.is_new else write.measure
+        messages += measure_code_errors(concept=concept, code=write.measure.code, measure=stored).values()
+    return {"code": messages}
 
 
 # --- Bulk statements ------------------------------------------------------------------------------------

@@ -1,14 +1,19 @@
-"""Double submits of funding programmes and measures: the loser gets the normal "already exists" message,
-never a server error (see ``tests/projects/test_races.py``)."""
+"""Double submits of funding programmes and measures (editor and import): the loser gets the normal
+"already exists" message, never a server error (see ``tests/projects/test_races.py``)."""
 
+import copy
+import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from funding.exchange import applying
 from funding.models import FundingProgramme
 from measures.models import Measure
 from tests import factories as f
+from tests.excel import XLSX_TYPE, kuf_concept, measure_list_workbook, workbook_bytes
 from tests.funding.editor_page import create_url, edit_post, full_post
 from tests.projects.test_races import assert_race_answers_like_a_duplicate
 
@@ -101,3 +106,44 @@ def test_renaming_a_measure_to_a_code_just_taken(client, monkeypatch, s):
     )
     measure.refresh_from_db()
     assert (measure.code, measure.version) == ("HF1-M09", 1)
+
+
+def test_an_import_creating_a_measure_code_just_taken(client, monkeypatch):
+    """The import checks codes when it makes its plan; a measure created with one of its new codes in
+    the meantime makes it refuse with the code named, nothing applied."""
+    concept, _programmes = kuf_concept(2)
+    editor = f.make_user()
+    f.make_membership(concept, editor, "editor")
+    client.force_login(editor)
+    workbook = measure_list_workbook(concept)
+    sheet = workbook["Maßnahmen"]
+    sheet.append([cell.value for cell in sheet[2]])
+    sheet.cell(row=sheet.max_row, column=1).value = "M900"
+    uid_column = [cell.value for cell in sheet[1]].index("Kennung") + 1
+    sheet.cell(row=sheet.max_row, column=uid_column).value = None  # a new measure
+    upload = SimpleUploadedFile("Maßnahmen.xlsx", workbook_bytes(workbook), content_type=XLSX_TYPE)
+    token = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload}).url
+    token = token.split("datei=")[1]
+    preview_url = reverse("funding:import_preview", args=[concept.slug])
+    plan = client.get(preview_url, {"datei": token}).context["plan"]
+    assert plan.ok
+    template = Measure.objects.get(concept=concept, code="M001")
+    before = set(Measure.objects.values_list("pk", "code", "version"))
+
+    original = applying.import_plan
+
+    def plan_then_a_colleague_saves(**kwargs):
+        plan = original(**kwargs)
+        clash = copy.copy(template)
+        clash.pk, clash.id, clash.uid, clash.title = None, None, uuid.uuid4(), "Die Maßnahme der Kollegin"
+        clash.code = "M900"
+        Measure.objects.bulk_create([clash])
+        return plan
+
+    monkeypatch.setattr(applying, "import_plan", plan_then_a_colleague_saves)
+    response = client.post(preview_url, {"datei": token, "digest": plan.digest, "apply": "1"})
+    assert response.status_code == 409
+    assert [str(m) for m in response.context["messages"]] == [
+        "Das Kürzel M900 ist in diesem Konzept schon vergeben. Es wurde nichts übernommen."
+    ]
+    assert set(Measure.objects.values_list("pk", "code", "version")) == before

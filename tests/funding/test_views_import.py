@@ -252,16 +252,17 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
 #  upload (POST): then the session with the parsed file saved (savepoint, update, release)
 #  preview: then ``imports.load_state`` (eleven: measures, their quarters, their goals, cost lines,
 #  financing modules, per-year amounts, action fields, municipalities, quarters, goals, programmes)
-#  confirm: then savepoint, the eleven reads again, the changed measures (one batched UPDATE), their
-#  history, the history of their quarters and goals, the changed cost lines (one batched UPDATE),
-#  their history, release, whether a sign-off of the touched municipalities exists, and the session
-#  saved (savepoint, update, release)
+#  confirm: then savepoint, the eleven reads again, a savepoint around the writes (a code another
+#  save took meanwhile is then reported, ``projects.integrity``), the changed measures (one batched
+#  UPDATE), their history, the history of their quarters and goals, the changed cost lines (one batched
+#  UPDATE), their history, release twice, whether a sign-off of the touched municipalities exists, and
+#  the session saved (savepoint, update, release)
 PAGE = 4
 LOAD_STATE = 11
 UPLOAD_PAGE_QUERIES = PAGE
 UPLOAD_QUERIES = PAGE + 3
 PREVIEW_QUERIES = PAGE + LOAD_STATE
-CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 7 + 1 + 3
+CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 9 + 1 + 3
 
 
 def _every_measure_changed(concept):
