@@ -273,63 +273,83 @@ def municipal_rates_set(
             .values_list("pk", flat=True)
         )
         grid = rate_grid(concept=concept)
-        allowed = set(grid.cells())
-        max_rates = {p.pk: p.max_rate for p in grid.programmes}
-        errors: dict[str, list[str]] = {}
-        refused: set[int] = set()
-        for key, rate in rates.items():
-            name = "-".join(str(part) for part in key)
-            if key not in allowed:
-                errors.setdefault("__all__", []).append(
-                    _("Eine Zelle gehört nicht zu diesem Konzept (%(cell)s). Bitte die Seite neu laden.")
-                    % {"cell": name}
-                )
-            elif key[0] in locked:
-                if rate != grid.rates.get(key) and rate != loaded.get(key):
-                    refused.add(key[0])
-            elif rate is not None and not Decimal(0) <= rate <= max_rates[key[1]]:
-                errors[name] = [
-                    _(
-                        "%(cell)s: Der Fördersatz muss zwischen 0 und %(max)s liegen (Höchstsatz des Programms)."
-                    )
-                    % {"cell": _cell_label(grid, key), "max": format_percent(max_rates[key[1]])}
-                ]
-        for municipality in grid.municipalities:
-            if municipality.pk in refused:
-                errors.setdefault("__all__", []).append(locked[municipality.pk])
+        errors = _rate_errors(grid, rates=rates, loaded=loaded, locked=locked)
         if errors:
             raise ValidationError(errors)
-        allowed = {key for key in allowed if key[0] not in locked}
-        writable = {key: rate for key, rate in rates.items() if key in allowed}
-        current = {key: grid.rates[key] for key in allowed if key in grid.rates}
-        changed_meanwhile = [
-            RateChange(
-                label=_cell_label(grid, key),
-                loaded=format_percent(loaded[key]) if key in loaded else "–",
-                current=format_percent(current[key]) if key in current else "–",
-            )
-            for key in sorted(allowed)
-            if loaded.get(key) != current.get(key)
-        ]
+        writable = {key for key in grid.cells() if key[0] not in locked}
+        changed_meanwhile = _rates_changed_meanwhile(grid, cells=writable, loaded=loaded)
         if changed_meanwhile:
             raise RatesConflict(changed_meanwhile, grid)
+        return _rates_write(grid, {key: rate for key, rate in rates.items() if key in writable})
 
-        # Three statements at most, however many cells changed: delete, update, insert.
-        to_delete, to_create, to_update = [], [], []
-        for key, rate in writable.items():
-            row = grid.stored.get(key)
-            if rate is None and row is not None:
-                to_delete.append(row.pk)
-            elif rate is not None and row is None:
-                to_create.append(
-                    MunicipalRate(municipality_id=key[0], programme_id=key[1], year=key[2], rate=rate)
-                )
-            elif rate is not None and rate != row.rate:
-                row.rate = rate
-                to_update.append(row)
-        MunicipalRate.objects.filter(pk__in=to_delete).delete()
-        MunicipalRate.objects.bulk_update(to_update, ["rate"])
-        for row in to_create:
-            row.full_clean(validate_unique=False)
-        MunicipalRate.objects.bulk_create(to_create)
+
+def _rate_errors(
+    grid: RateGrid,
+    *,
+    rates: Mapping[RateKey, Decimal | None],
+    loaded: Mapping[RateKey, Decimal],
+    locked: Mapping[int, str],
+) -> dict[str, list[str]]:
+    """The refusals of ``municipal_rates_set``, keyed by cell (``"__all__"`` for the page)."""
+    allowed = set(grid.cells())
+    max_rates = {p.pk: p.max_rate for p in grid.programmes}
+    errors: dict[str, list[str]] = {}
+    refused: set[int] = set()
+    for key, rate in rates.items():
+        name = "-".join(str(part) for part in key)
+        if key not in allowed:
+            errors.setdefault("__all__", []).append(
+                _("Eine Zelle gehört nicht zu diesem Konzept (%(cell)s). Bitte die Seite neu laden.")
+                % {"cell": name}
+            )
+        elif key[0] in locked:
+            if rate != grid.rates.get(key) and rate != loaded.get(key):
+                refused.add(key[0])
+        elif rate is not None and not Decimal(0) <= rate <= max_rates[key[1]]:
+            errors[name] = [
+                _("%(cell)s: Der Fördersatz muss zwischen 0 und %(max)s liegen (Höchstsatz des Programms).")
+                % {"cell": _cell_label(grid, key), "max": format_percent(max_rates[key[1]])}
+            ]
+    for municipality in grid.municipalities:
+        if municipality.pk in refused:
+            errors.setdefault("__all__", []).append(locked[municipality.pk])
+    return errors
+
+
+def _rates_changed_meanwhile(
+    grid: RateGrid, *, cells: set[RateKey], loaded: Mapping[RateKey, Decimal]
+) -> list[RateChange]:
+    """The ``cells`` whose stored rate is no longer the one the page showed (``loaded``)."""
+    current = {key: grid.rates[key] for key in cells if key in grid.rates}
+    return [
+        RateChange(
+            label=_cell_label(grid, key),
+            loaded=format_percent(loaded[key]) if key in loaded else "–",
+            current=format_percent(current[key]) if key in current else "–",
+        )
+        for key in sorted(cells)
+        if loaded.get(key) != current.get(key)
+    ]
+
+
+def _rates_write(grid: RateGrid, rates: Mapping[RateKey, Decimal | None]) -> int:
+    """Store ``rates`` (checked) over the rows of ``grid``; how many cells changed. Three statements at
+    most, however many cells changed: delete, update, insert."""
+    to_delete, to_create, to_update = [], [], []
+    for key, rate in rates.items():
+        row = grid.stored.get(key)
+        if rate is None and row is not None:
+            to_delete.append(row.pk)
+        elif rate is not None and row is None:
+            to_create.append(
+                MunicipalRate(municipality_id=key[0], programme_id=key[1], year=key[2], rate=rate)
+            )
+        elif rate is not None and rate != row.rate:
+            row.rate = rate
+            to_update.append(row)
+    MunicipalRate.objects.filter(pk__in=to_delete).delete()
+    MunicipalRate.objects.bulk_update(to_update, ["rate"])
+    for row in to_create:
+        row.full_clean(validate_unique=False)
+    MunicipalRate.objects.bulk_create(to_create)
     return len(to_delete) + len(to_create) + len(to_update)
