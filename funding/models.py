@@ -350,7 +350,7 @@ class KufVersion(models.Model):
         Concept, verbose_name=_("Konzept"), on_delete=models.CASCADE, related_name="kuf_versions"
     )
     name = models.CharField(_("Bezeichnung"), max_length=100)
-    note = models.TextField(_("Bemerkung"), blank=True)
+    note = LimitedTextField(_("Bemerkung"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("Eingefroren am"), default=timezone.now)
     # The name as text, not a foreign key: deleting a user must not need to update a frozen version.
     created_by = models.CharField(_("Eingefroren von"), max_length=150, blank=True)

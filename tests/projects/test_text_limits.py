@@ -33,7 +33,7 @@ def _limited_fields() -> list[tuple[str, str]]:
 
 
 def test_every_free_text_of_the_app_has_a_limit():
-    """No plain TextField is left in our apps (the frozen KuF versions aside: see the note)."""
+    """No plain TextField is left in our apps."""
     unlimited = [
         (model._meta.label, field.name)
         for model in apps.get_models()
@@ -42,9 +42,7 @@ def test_every_free_text_of_the_app_has_a_limit():
         for field in model._meta.fields
         if type(field).__name__ == "TextField"
     ]
-    # A frozen version's note is written once, through a form limited to 2.000 characters; its table is
-    # sealed by database triggers, which a migration rebuilding the table on SQLite would drop.
-    assert unlimited == [("funding.KufVersion", "note")]
+    assert unlimited == []
     assert ("measures.Measure", "description") in _limited_fields()
 
 
