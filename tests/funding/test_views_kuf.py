@@ -147,7 +147,7 @@ def _programme_parts(kept_cells: dict[int, dict]) -> list[tuple[str, list[tuple[
         remainder["grant"] -= taken["grant"]
         remainder["municipal_share"] -= taken["municipal_share"]
         rest.append((year, remainder))
-    result = [(code, items) for code, items in parts.items()]
+    result = list(parts.items())
     if any(value for _year, cell in rest for value in cell.values()):
         result.append(("", rest))
     return result
