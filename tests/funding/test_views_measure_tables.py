@@ -276,13 +276,9 @@ def test_line_breaks_as_browsers_send_them_are_no_change(client, s):
 # --- The service ----------------------------------------------------------------------------------
 
 
-def test_service_deletes_only_rows_it_is_told_to_remove(s):
-    measure = s["measure"]
-    lines = list(measure.cost_lines.order_by("year"))
-    kept = editor_services.CostLineData(
-        id=lines[0].pk, section=lines[0].section, year=lines[0].year, gross=Decimal("1.00")
-    )
-    modules = [
+def stored_modules(measure: Measure) -> list[editor_services.ModuleData]:
+    """The measure's financing modules as stored, as the service takes them."""
+    return [
         editor_services.ModuleData(
             id=module.pk,
             kind=module.kind,
@@ -296,6 +292,15 @@ def test_service_deletes_only_rows_it_is_told_to_remove(s):
         )
         for module in measure.financing_modules.order_by("order")
     ]
+
+
+def test_service_deletes_only_rows_it_is_told_to_remove(s):
+    measure = s["measure"]
+    lines = list(measure.cost_lines.order_by("year"))
+    kept = editor_services.CostLineData(
+        id=lines[0].pk, section=lines[0].section, year=lines[0].year, gross=Decimal("1.00")
+    )
+    modules = stored_modules(measure)
     arguments = {
         "concept": s["concept"],
         "measure": measure,
@@ -311,3 +316,33 @@ def test_service_deletes_only_rows_it_is_told_to_remove(s):
     editor_services.measure_save(cost_lines=[kept], removed={"costs": {lines[1].pk}}, **arguments)
     assert list(measure.cost_lines.values_list("pk", "gross")) == [(lines[0].pk, Decimal("1.00"))]
     assert measure.indicators.count() == 2
+
+
+def test_service_refuses_a_row_of_another_measure_and_saves_nothing_unchanged(s):
+    measure = s["measure"]
+    other = f.make_measure(s["concept"], s["field"], code="X1", municipality=s["municipality"])
+    foreign = f.make_cost_line(other, year=2025)
+    arguments = {
+        "concept": s["concept"],
+        "measure": measure,
+        "profile": {},
+        "modules": [],
+        "removed": {"modules": set(measure.financing_modules.values_list("pk", flat=True))},
+        "expected_version": measure.version,
+        "user": s["editor"],
+    }
+    row = editor_services.CostLineData(id=foreign.pk, section=9, year=2025, gross=Decimal("1.00"))
+    before = state()
+    with pytest.raises(ValidationError, match="Kostenzeile 1 gehört nicht zu dieser Maßnahme"):
+        editor_services.measure_save(cost_lines=[row], **arguments)
+    assert state() == before
+    unchanged = [
+        editor_services.CostLineData(
+            id=line.pk, section=line.section, year=line.year, gross=line.gross, ineligible=line.ineligible
+        )
+        for line in measure.cost_lines.all()
+    ]
+    arguments["removed"] = {}
+    arguments["modules"] = stored_modules(measure)
+    assert editor_services.measure_save(cost_lines=unchanged, **arguments).version == measure.version
+    assert state() == before
