@@ -132,14 +132,8 @@ def measure_save(
             if period:
                 raise ValidationError(period)
             changed = _set_profile(measure, profile)
-            planned = ""
-            if image is False:
-                changed = changed or bool(measure.image)
-                measure.image = None
-            elif isinstance(image, ContentFile):
-                planned = image_planned_name(measure=measure, content=image)
-                measure.image = planned  # only the name for now: nothing is written before validation
-                changed = True
+            planned = _set_image(measure, image)
+            changed = changed or bool(planned) or (image is False and old_image != "")
             measure.full_clean()
             relations = _changed_relations(measure, concept=concept, profile=profile)
             errors = financing_errors(modules=modules)
@@ -195,6 +189,17 @@ def _set_profile(measure: Measure, profile: dict) -> bool:
             changed = True
         setattr(measure, name, value)
     return changed
+
+
+def _set_image(measure: Measure, image: ContentFile | bool | None) -> str:
+    """Set the image of the profile on ``measure``: removed (``False``), or a new one by its planned
+    name only (returned), since nothing is written before everything is validated."""
+    if image is False:
+        measure.image = None
+    elif isinstance(image, ContentFile):
+        measure.image = image_planned_name(measure=measure, content=image)
+        return measure.image.name
+    return ""
 
 
 def _check_related(measure: Measure, seen: set[int]) -> None:
