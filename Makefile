@@ -20,8 +20,9 @@ run: install .env $(MO_FILES)
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS="-n0 …" runs it in one process.
 test: install .env $(MO_FILES) browser-deps office-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 install: $(STAMP)
 
