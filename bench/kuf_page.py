@@ -31,8 +31,8 @@ def build(measure_count: int):
     """The concept, its first and second frozen version, and an admin user."""
     from django.contrib.auth import get_user_model
 
-    from funding.versions import services as versions
     from funding.models import CostLine, FinancingModule, FundingProgramme, MunicipalRate
+    from funding.versions import services as versions
     from measures.models import Measure
     from projects.models import ActionField, Concept, ConceptMunicipality, Municipality, Quarter
 
