@@ -145,6 +145,12 @@ class GeoJSONFormField(forms.JSONField):
         super().validate(value)
         validate_geojson(value)
 
+    def prepare_value(self, value):
+        # No geometry is an empty box, not Django's "null".
+        if value is None:
+            return ""
+        return super().prepare_value(value)
+
     def bound_data(self, data, initial):
         if self.disabled:
             return initial

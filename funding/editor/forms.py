@@ -65,9 +65,11 @@ class FinancingModuleForm(RowForm):
         formfield_callback = german_decimal_formfield
         fields = ["kind", "programme", "source", "cost_share", "rate", "amount"]
 
-    def __init__(self, *args, concept: Concept, programmes=None, **kwargs):
+    def __init__(self, *args, concept: Concept, programmes=None, years: list[int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = concept.years
+        # The programme years, and any other year in which a module of the measure has an amount (so a
+        # save never drops an amount it does not show).
+        self.years = years if years is not None else concept.years
         self.fields["programme"] = ObjectChoiceField(
             objects=programmes if programmes is not None else programmes_for_editor(),
             label_from_instance=lambda p: f"{p.code} – {p.name}",
@@ -218,6 +220,17 @@ def editor_tables_build(
     instance = measure or Measure(concept=concept)
     if programmes is None:
         programmes = programmes_for_editor()
+    modules = None
+    module_years = set(concept.years)
+    if measure:
+        modules = (
+            instance.financing_modules.select_related("programme")
+            .prefetch_related("years")
+            .order_by("order", "pk")
+        )
+        # Read now (the formset reuses the rows): the years of stored amounts widen the year columns.
+        module_years.update(entry.year for module in modules for entry in module.years.all())
+    years = sorted(module_years)
     tables = {
         "costs": CostLines(
             data,
@@ -230,12 +243,8 @@ def editor_tables_build(
             data,
             instance=instance,
             prefix="modules",
-            queryset=instance.financing_modules.select_related("programme")
-            .prefetch_related("years")
-            .order_by("order", "pk")
-            if measure
-            else None,
-            form_kwargs={"concept": concept, "programmes": programmes},
+            queryset=modules,
+            form_kwargs={"concept": concept, "programmes": programmes, "years": years},
         ),
         "indicators": Indicators(
             data,
@@ -244,6 +253,7 @@ def editor_tables_build(
             queryset=instance.indicators.order_by("pk") if measure else None,
         ),
     }
+    tables["modules"].years = years
     if measure is None and data is None:
         tables["costs"].extra, tables["modules"].extra, tables["indicators"].extra = 2, 1, 1
     return tables

@@ -48,6 +48,7 @@ class EditorPage:
     errors: list[str] = field(default_factory=list)
     saved: Measure | None = None
     municipalities: set[int] = field(default_factory=set)
+    unchanged: bool = False  # the save found nothing to change (the version stayed)
 
     def context(self) -> dict:
         """The context of ``funding/measure_form.html``. One query (the totals' rates), and the forms'."""
@@ -160,7 +161,10 @@ def measure_editor_submit(
         # The service may have set the input on the object before refusing it.
         return EditorPage(concept, reload() if measure is not None else None, forms, errors=errors)
     before = {measure.municipality_id} if measure is not None else set()  # a move concerns both
-    return EditorPage(concept, measure, saved=saved, municipalities=before | {saved.municipality_id})
+    unchanged = measure is not None and saved.version == version
+    return EditorPage(
+        concept, measure, saved=saved, municipalities=before | {saved.municipality_id}, unchanged=unchanged
+    )
 
 
 def measure_editor_preview(*, concept: Concept, measure: Measure | None, data: QueryDict) -> kuf.KufRow:

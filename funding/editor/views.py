@@ -71,7 +71,11 @@ class MeasureEditorView(LoginRequiredMixin, View):
         )
         if page.saved is None:
             return self.render_page(page)
-        messages.success(request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": page.saved.code})
+        if page.unchanged:
+            text = _("Die Maßnahme %(code)s ist unverändert; es gab nichts zu speichern.")
+            messages.info(request, text % {"code": page.saved.code})
+        else:
+            messages.success(request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": page.saved.code})
         announce_review_resets(request, concept, page.municipalities)
         return HttpResponseRedirect(reverse("funding:measure_edit", args=[concept.slug, page.saved.pk]))
 

@@ -28,3 +28,12 @@ def test_measure_editor_refuses_bad_geojson(client, s, label, text, message):
     assert message in " ".join(response.context["form"].errors["location"])
     measure.refresh_from_db()
     assert (measure.location, measure.version) == (None, 1)
+
+
+def test_a_measure_without_location_shows_an_empty_box(client, s):
+    assert client.post(create_url(s), full_post(s)).status_code == 302
+    measure = Measure.objects.get()
+    assert measure.location is None
+    page = client.get(reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk]))
+    assert page.context["form"]["location"].value() in (None, "")
+    assert "null</textarea>" not in page.content.decode()

@@ -258,9 +258,12 @@ def test_row_id_on_a_new_measure_is_refused(client, s, prefix):
 
 def test_saving_without_a_change_keeps_the_version_and_writes_no_history(client, s):
     before = state()
-    response = client.post(s["url"], page(client, s))
-    assert response.status_code == 302
+    response = client.post(s["url"], page(client, s), follow=True)
+    assert response.redirect_chain[0][1] == 302
     assert state() == before
+    # The user is told that there was nothing to save, not that something was saved.
+    texts = [str(message) for message in response.context["messages"]]
+    assert texts == [f"Die Maßnahme {s['measure'].code} ist unverändert; es gab nichts zu speichern."]
 
 
 def test_line_breaks_as_browsers_send_them_are_no_change(client, s):
@@ -346,3 +349,18 @@ def test_service_refuses_a_row_of_another_measure_and_saves_nothing_unchanged(s)
     arguments["modules"] = stored_modules(measure)
     assert editor_services.measure_save(cost_lines=unchanged, **arguments).version == measure.version
     assert state() == before
+
+
+def test_a_stored_year_amount_outside_the_programme_years_is_shown_and_kept(client, s):
+    # A module may hold an amount in a year the concept no longer lists (an import, older data): the
+    # editor shows a column for it, and saving keeps it.
+    Measure.objects.filter(pk=s["measure"].pk).update(end_year=2031)  # a period from before the rule
+    module = s["measure"].financing_modules.first()
+    FinancingYear.objects.create(module=module, year=2031, amount=Decimal("10.00"))
+    data = page(client, s)
+    index = next(
+        i for i in range(int(data["modules-TOTAL_FORMS"])) if data.get(f"modules-{i}-id") == str(module.pk)
+    )
+    assert data[f"modules-{index}-year_2031"] == "10,00"
+    assert client.post(s["url"], data).status_code == 302
+    assert module.years.get(year=2031).amount == Decimal("10.00")
