@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.fields import GeoJSONField, LimitedTextField
+from projects.locking import version_counter
 from projects.models import ActionField, Concept, Goal, Municipality, Quarter
 from projects.validators import LONG_TEXT, year_validators
 
@@ -110,12 +111,7 @@ class Measure(models.Model):
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("Version"),
-        default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
-    )
+    version = version_counter()
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[goals, quarters])

@@ -21,6 +21,16 @@ MISSING_VERSION = gettext_lazy(
 )
 
 
+VERSION_HELP = gettext_lazy("Zählt jede Änderung; schützt vor Überschreiben.")
+
+
+def version_counter(help_text: str = VERSION_HELP) -> models.PositiveIntegerField:
+    """The ``version`` field of a lockable model: starts at 1; only ``claim_version`` moves it on."""
+    return models.PositiveIntegerField(
+        gettext_lazy("Version"), default=1, editable=False, help_text=help_text
+    )
+
+
 class EditConflict(Exception):
     """Someone saved the object after the user loaded it."""
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from .fields import GeoJSONField, LimitedTextField
 from .guards import years_change_errors
+from .locking import version_counter
 from .validators import LONG_TEXT, SHORT_TEXT, ags_validator, colour_validator, year_validators
 
 
@@ -145,12 +146,7 @@ class Concept(models.Model):
     published = models.BooleanField(_("Veröffentlicht"), default=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
-    version = models.PositiveIntegerField(
-        _("Version"),
-        default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
-    )
+    version = version_counter()
 
     objects = ConceptQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -236,12 +232,7 @@ class Quarter(models.Model):
     analysis = LimitedTextField(_("Bestandsanalyse"), max_length=LONG_TEXT, blank=True)
     boundary = GeoJSONField(_("Abgrenzung (GeoJSON)"), null=True, blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
-    version = models.PositiveIntegerField(
-        _("Version"),
-        default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
-    )
+    version = version_counter()
 
     history = HistoricalRecords()
 
@@ -285,11 +276,8 @@ class ActionField(models.Model):
     description = LimitedTextField(_("Beschreibung"), max_length=LONG_TEXT, blank=True)
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
     colour = models.CharField(_("Farbe"), max_length=7, default="#2F6F8F", validators=[colour_validator])
-    version = models.PositiveIntegerField(
-        _("Version"),
-        default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung am Handlungsfeld und an seinen Zielen; schützt vor Überschreiben."),
+    version = version_counter(
+        _("Zählt jede Änderung am Handlungsfeld und an seinen Zielen; schützt vor Überschreiben.")
     )
 
     history = HistoricalRecords()
@@ -360,12 +348,7 @@ class SwotEntry(models.Model):
         blank=True,
     )
     order = models.PositiveIntegerField(_("Reihenfolge"), default=0)
-    version = models.PositiveIntegerField(
-        _("Version"),
-        default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; schützt vor Überschreiben."),
-    )
+    version = version_counter()
 
     history = HistoricalRecords()
 
