@@ -84,10 +84,11 @@ RESERVED_SLUGS = frozenset({"new"})
 
 @dataclass(frozen=True)
 class ParticipationRow:
-    """One participating municipality as the editor submits it."""
+    """One participating municipality as the editor submits it; ``remove``: marked to leave."""
 
     municipality: Municipality
     role: str
+    remove: bool = False
 
 
 @dataclass(frozen=True)
@@ -263,10 +264,11 @@ def concept_update(
     """Save the basics of ``concept`` (``CONCEPT_UPDATE_FIELDS`` from ``data``) and its participating
     municipalities, if nobody saved the concept since the user loaded ``expected_version``.
 
-    ``participations`` is the complete new list: municipalities not in it leave the concept, new ones
-    join, the others get the role given. Refused, with nothing saved: a municipality listed twice, an end
-    year before the start year, removing a municipality that still has quarters or measures in this
-    concept. Raises ``EditConflict`` (from ``claim_version``) if the version moved on; the caller shows
+    ``participations`` are the page's rows: every stored municipality must be among them, either kept
+    (with its role) or marked to leave (``remove``); new ones join. Refused, with nothing saved: a stored
+    municipality the rows do not mention (a page that did not arrive in full, or a crafted request: a
+    municipality leaves only when marked), a municipality listed twice, an end year before the start
+    year, removing a municipality that still has quarters or measures in this concept. Raises ``EditConflict`` (from ``claim_version``) if the version moved on; the caller shows
     the changes and lets the user save again with the current version.
     """
     with transaction.atomic():
@@ -279,9 +281,12 @@ def concept_update(
             error.update_error_dict(errors)
         existing = {row.municipality_id: row for row in concept.participations.select_related("municipality")}
         stored_roles = {pk: row.role for pk, row in existing.items()}
-        counts = Counter(row.municipality.pk for row in participations)
+        counts = Counter(row.municipality.pk for row in participations if not row.remove)
+        marked = {row.municipality.pk for row in participations if row.remove}
         planned: list[ConceptMunicipality] = []
         for index, row in enumerate(participations):
+            if row.remove:
+                continue
             participation = existing.get(row.municipality.pk) or ConceptMunicipality(
                 concept=concept, municipality=row.municipality
             )
@@ -297,6 +302,15 @@ def concept_update(
                 _merge(errors, _prefixed(error, f"participations.{index}"))
             planned.append(participation)
         leaving = [row for pk, row in existing.items() if pk not in counts]
+        unmarked = sorted(row.municipality.name for row in leaving if row.municipality_id not in marked)
+        if unmarked:
+            errors.setdefault("participations", []).append(
+                _(
+                    "%(names)s fehlt in der Liste, ohne zum Entfernen markiert zu sein. Um eine Kommune zu "
+                    "entfernen, setzen Sie bitte das Häkchen „Entfernen“; sonst laden Sie die Seite neu."
+                )
+                % {"names": ", ".join(unmarked)}
+            )
         for participation in leaving:
             message = _removal_refused(concept, participation.municipality)
             if message:

@@ -10,6 +10,7 @@ JavaScript.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import model_to_dict
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -299,9 +300,16 @@ class ConceptUpdateView(LoginRequiredMixin, EditorRowsView):
         rows = selectors.participations_for_editor(concept=self.concept)
         return [{"municipality": row.municipality_id, "role": row.role} for row in rows]
 
+    with_deleted = True  # a municipality leaves only when its row is marked (the service checks it)
+
     def rows(self, row_forms):
         values = [row.cleaned_data for row in row_forms]
-        return [services.ParticipationRow(municipality=v["municipality"], role=v["role"]) for v in values]
+        return [
+            services.ParticipationRow(
+                municipality=v["municipality"], role=v.get("role", ""), remove=bool(v.get(DELETION_FIELD_NAME))
+            )
+            for v in values
+        ]
 
     def save(self, data, rows):
         services.concept_update(concept=self.concept, data=data, participations=rows, **self.locking(data))

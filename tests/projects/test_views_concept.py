@@ -320,3 +320,23 @@ def test_concept_history_covers_quarters_action_fields_goals_and_swot(client, ed
     renamed = next(entry for entry in entries if entry.object_label == "Quartier Q1" and entry.kind == "~")
     assert [(c.label, c.old, c.new) for c in renamed.changes] == [("Name", "Innenstadt", "Mitte")]
     assert renamed.user == editor.get_username()
+
+
+@pytest.mark.parametrize("total", ["0", "2"])
+def test_a_municipality_leaves_only_when_marked(client, editor_setup, total):
+    # A crafted (or half-loaded) page whose table leaves out a stored municipality used to drop it.
+    concept, hallenbeck, _editor = editor_setup
+    ConceptMunicipality.objects.create(concept=concept, municipality=f.make_municipality(name="Rheinwerth"))
+    data = _edit_data(concept, [(hallenbeck, "lead")])
+    data["municipalities-TOTAL_FORMS"] = total
+    data["municipalities-INITIAL_FORMS"] = "0"
+    if total == "0":
+        data = {key: value for key, value in data.items() if not key.startswith("municipalities-0")}
+    response = client.post(_edit_url(concept), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Rheinwerth fehlt in der Liste, ohne zum Entfernen markiert zu sein" in body
+    names = set(concept.participations.values_list("municipality__name", flat=True))
+    assert names == {"Hallenbeck", "Rheinwerth"}
+    concept.refresh_from_db()
+    assert concept.version == 1
