@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from measures.access import measure_for_user
 from measures.models import Measure
-from projects.access import EDIT, INTERNAL, concept_for_user
+from projects.access import EDIT, INTERNAL, child_for_user, concept_for_user
 from projects.models import Concept, Municipality
 
 from .models import FundingProgramme, KufComment
@@ -63,11 +63,14 @@ def row_for_user(user, *, slug: str, pk: int, perm: str = COMMENT) -> tuple[Conc
 
 
 def kuf_comment_for_user(user, *, slug: str, pk: int, perm: str = RESOLVE) -> tuple[Concept, KufComment]:
-    concept = concept_for_user(user, slug=slug, perm=INTERNAL)
-    try:
-        comment = KufComment.objects.select_related("measure").get(pk=pk, concept=concept)
-    except KufComment.DoesNotExist:
-        raise Http404(_("Diesen Kommentar gibt es in diesem Konzept nicht.")) from None
+    concept, comment = child_for_user(
+        user,
+        queryset=KufComment.objects.select_related("measure"),
+        slug=slug,
+        pk=pk,
+        perm=INTERNAL,
+        missing=_("Diesen Kommentar gibt es in diesem Konzept nicht."),
+    )
     comment.concept = concept
     if not user.has_perm(perm, comment):
         _deny()

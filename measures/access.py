@@ -1,9 +1,8 @@
 """Access helper for measures: the permission is checked on the measure's concept."""
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from projects.access import EDIT, concept_for_user
+from projects.access import EDIT, child_for_user
 from projects.models import Concept
 
 from .models import Measure
@@ -11,10 +10,13 @@ from .models import Measure
 
 def measure_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, Measure]:
     """The measure ``pk`` of the concept ``slug`` if ``user`` holds ``perm`` on that concept."""
-    concept = concept_for_user(user, slug=slug, perm=perm)
-    try:
-        measure = Measure.objects.select_related("action_field", "municipality").get(pk=pk, concept=concept)
-    except Measure.DoesNotExist:
-        raise Http404(_("Diese Maßnahme gibt es in diesem Konzept nicht.")) from None
+    concept, measure = child_for_user(
+        user,
+        queryset=Measure.objects.select_related("action_field", "municipality"),
+        slug=slug,
+        pk=pk,
+        perm=perm,
+        missing=_("Diese Maßnahme gibt es in diesem Konzept nicht."),
+    )
     measure.concept = concept
     return concept, measure

@@ -2,10 +2,9 @@
 ``projects/access.py``: 404 when the user may not read the concept or the comment is not in it, 403 when
 they may read it but not moderate)."""
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from projects.access import concept_for_user
+from projects.access import child_for_user, concept_for_user
 from projects.models import Concept
 
 from .models import Comment
@@ -20,9 +19,12 @@ def moderated_concept_for_user(user, *, slug: str) -> Concept:
 
 def comment_for_user(user, *, slug: str, pk: int, perm: str = MODERATE) -> tuple[Concept, Comment]:
     """The residents' comment ``pk`` on a measure of the concept ``slug``, if ``user`` holds ``perm``."""
-    concept = concept_for_user(user, slug=slug, perm=perm)
-    try:
-        comment = Comment.objects.select_related("measure").get(pk=pk, measure__concept=concept)
-    except Comment.DoesNotExist:
-        raise Http404(_("Diese Anmerkung gibt es in diesem Konzept nicht.")) from None
-    return concept, comment
+    return child_for_user(
+        user,
+        queryset=Comment.objects.select_related("measure"),
+        concept_path="measure__concept",
+        slug=slug,
+        pk=pk,
+        perm=perm,
+        missing=_("Diese Anmerkung gibt es in diesem Konzept nicht."),
+    )

@@ -39,29 +39,37 @@ def concept_for_user(user, *, slug: str, perm: str = VIEW) -> Concept:
     return concept
 
 
-def _child_for_user(user, *, queryset: models.QuerySet, concept_path: str, slug: str, pk: int, perm: str):
+def child_for_user(
+    user,
+    *,
+    queryset: models.QuerySet,
+    concept_path: str = "concept",
+    slug: str,
+    pk: int,
+    perm: str,
+    missing: str | None = None,
+):
+    """(concept, object): the object ``pk`` of ``queryset`` that belongs to the concept ``slug`` (through
+    ``concept_path``), if ``user`` holds ``perm`` on that concept. An object that is not in the concept is
+    a 404 with ``missing`` (default: "no such entry in this concept")."""
     concept = concept_for_user(user, slug=slug, perm=perm)
     try:
         obj = queryset.get(pk=pk, **{concept_path: concept})
     except queryset.model.DoesNotExist:
-        raise Http404(_("Diesen Eintrag gibt es in diesem Konzept nicht.")) from None
+        raise Http404(missing or _("Diesen Eintrag gibt es in diesem Konzept nicht.")) from None
     return concept, obj
 
 
 def quarter_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, Quarter]:
-    return _child_for_user(
-        user, queryset=Quarter.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
-    )
+    return child_for_user(user, queryset=Quarter.objects.all(), slug=slug, pk=pk, perm=perm)
 
 
 def action_field_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, ActionField]:
-    return _child_for_user(
-        user, queryset=ActionField.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
-    )
+    return child_for_user(user, queryset=ActionField.objects.all(), slug=slug, pk=pk, perm=perm)
 
 
 def goal_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, Goal]:
-    return _child_for_user(
+    return child_for_user(
         user,
         queryset=Goal.objects.select_related("action_field"),
         concept_path="action_field__concept",
@@ -72,18 +80,15 @@ def goal_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concep
 
 
 def swot_entry_for_user(user, *, slug: str, pk: int, perm: str = EDIT) -> tuple[Concept, SwotEntry]:
-    return _child_for_user(
-        user, queryset=SwotEntry.objects.all(), concept_path="concept", slug=slug, pk=pk, perm=perm
-    )
+    return child_for_user(user, queryset=SwotEntry.objects.all(), slug=slug, pk=pk, perm=perm)
 
 
 def membership_for_user(
     user, *, slug: str, pk: int, perm: str = MANAGE_ROLES
 ) -> tuple[Concept, ConceptMembership]:
-    return _child_for_user(
+    return child_for_user(
         user,
         queryset=ConceptMembership.objects.select_related("user", "municipality"),
-        concept_path="concept",
         slug=slug,
         pk=pk,
         perm=perm,
