@@ -17,6 +17,9 @@ Saves through the admin move the measure's version on (see ``projects.admin``), 
 the measure open gets a conflict instead of overwriting the admin's change.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, QuerySet
@@ -72,6 +75,20 @@ class SheetExportMixin(ExportActionMixin):
         return resources.export_filename(
             resource=self.resource_classes[0], queryset=queryset, extension=file_format.get_extension()
         )
+
+
+# --- Columns -------------------------------------------------------------------------------------------
+
+
+def _formatted(name: str, description: str, formatter: Callable[[Any], str] = format_eur):
+    """A changelist column showing the field ``name`` through ``formatter`` (money by default), sorted by
+    the field."""
+
+    @admin.display(description=description, ordering=name)
+    def column(self, obj) -> str:
+        return formatter(getattr(obj, name))
+
+    return column
 
 
 # --- Inlines -------------------------------------------------------------------------------------------
@@ -192,13 +209,8 @@ class FundingProgrammeAdmin(admin.ModelAdmin):
     list_filter = ("level", "urban_programme")
     search_fields = ("code", "name")
 
-    @admin.display(description=_("Regelfördersatz"), ordering="default_rate")
-    def default_rate_column(self, obj: FundingProgramme) -> str:
-        return format_percent(obj.default_rate)
-
-    @admin.display(description=_("Höchstfördersatz"), ordering="max_rate")
-    def max_rate_column(self, obj: FundingProgramme) -> str:
-        return format_percent(obj.max_rate)
+    default_rate_column = _formatted("default_rate", _("Regelfördersatz"), format_percent)
+    max_rate_column = _formatted("max_rate", _("Höchstfördersatz"), format_percent)
 
 
 @admin.register(MunicipalRate)
@@ -209,9 +221,7 @@ class MunicipalRateAdmin(admin.ModelAdmin):
     search_fields = ("municipality__name", "municipality__ags", "programme__code", "programme__name")
     autocomplete_fields = ("municipality", "programme")
 
-    @admin.display(description=_("Fördersatz"), ordering="rate")
-    def rate_column(self, obj: MunicipalRate) -> str:
-        return format_percent(obj.rate)
+    rate_column = _formatted("rate", _("Fördersatz"), format_percent)
 
 
 @admin.register(CostLine)
@@ -237,13 +247,8 @@ class CostLineAdmin(SheetExportMixin, ParentVersionMixin, admin.ModelAdmin):
     def concept(self, obj: CostLine) -> str:
         return str(obj.measure.concept)
 
-    @admin.display(description=_("Gesamtkosten"), ordering="gross")
-    def gross_column(self, obj: CostLine) -> str:
-        return format_eur(obj.gross)
-
-    @admin.display(description=_("nicht förderfähig"), ordering="ineligible")
-    def ineligible_column(self, obj: CostLine) -> str:
-        return format_eur(obj.ineligible)
+    gross_column = _formatted("gross", _("Gesamtkosten"))
+    ineligible_column = _formatted("ineligible", _("nicht förderfähig"))
 
     @admin.display(description=_("förderfähig"))
     def eligible_column(self, obj: CostLine) -> str:
@@ -270,9 +275,7 @@ class FinancingModuleAdmin(SheetExportMixin, ParentVersionMixin, admin.ModelAdmi
     autocomplete_fields = ("measure", "programme")
     inlines = (FinancingYearInline,)
 
-    @admin.display(description=_("Fester Betrag"), ordering="amount")
-    def amount_column(self, obj: FinancingModule) -> str:
-        return format_eur(obj.amount)
+    amount_column = _formatted("amount", _("Fester Betrag"))
 
 
 @admin.register(FinancingYear)
@@ -284,9 +287,7 @@ class FinancingYearAdmin(ParentVersionMixin, admin.ModelAdmin):
     search_fields = ("module__measure__code", "module__programme__code", "module__source")
     autocomplete_fields = ("module",)
 
-    @admin.display(description=_("Betrag"), ordering="amount")
-    def amount_column(self, obj: FinancingYear) -> str:
-        return format_eur(obj.amount)
+    amount_column = _formatted("amount", _("Betrag"))
 
 
 @admin.register(ApprovalNotice)
@@ -298,9 +299,7 @@ class ApprovalNoticeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("concept", "municipality", "programme")
     date_hierarchy = "date"
 
-    @admin.display(description=_("Bewilligter Betrag"), ordering="amount")
-    def amount_column(self, obj: ApprovalNotice) -> str:
-        return format_eur(obj.amount)
+    amount_column = _formatted("amount", _("Bewilligter Betrag"))
 
 
 # --- The KuF review ------------------------------------------------------------------------------------
@@ -359,7 +358,7 @@ class KufCommentAdmin(admin.ModelAdmin):
 # --- Frozen KuF versions -------------------------------------------------------------------------------
 
 
-class KufVersionRowInline(admin.TabularInline):
+class KufVersionRowInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = KufVersionRow
     fields = ("position", "code", "title", "municipality", "gross", "eligible", "grant", "municipal_share")
     readonly_fields = fields
@@ -370,12 +369,6 @@ class KufVersionRowInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest) -> QuerySet[KufVersionRow]:
         # Each row's name includes its version's: one query for all rows, not one per row.
         return super().get_queryset(request).select_related("version")
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(KufVersion)

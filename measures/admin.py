@@ -74,20 +74,7 @@ class IndicatorInline(admin.TabularInline):
 
 class MeasureAdminBase(VersionedAdminMixin, admin.ModelAdmin):
     form = MeasureAdminForm
-    list_display = (
-        "code",
-        "title",
-        "concept",
-        "action_field",
-        "municipality",
-        "priority",
-        "status",
-        "hoai_phase",
-        "climate_relevance",
-        "start_year",
-        "end_year",
-    )
-    list_display_links = ("code", "title")
+    # The list can be filtered by every column between the title and the period.
     list_filter = (
         "concept",
         "action_field",
@@ -97,6 +84,8 @@ class MeasureAdminBase(VersionedAdminMixin, admin.ModelAdmin):
         "hoai_phase",
         "climate_relevance",
     )
+    list_display = ("code", "title", *list_filter, "start_year", "end_year")
+    list_display_links = ("code", "title")
     list_select_related = ("concept", "action_field", "municipality")
     search_fields = ("code", "title", "responsible_body", "concept__title", "concept__slug")
     autocomplete_fields = ("concept", "action_field", "municipality", "goals", "quarters")
