@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -185,32 +186,40 @@ def _users_ensure() -> tuple[dict[str, AbstractBaseUser], set[str]]:
     return result, created
 
 
+def _shared_ensure(
+    section: str, *, find: Callable[[dict], Any], create: Callable[..., Any], fields: tuple[str, ...], user
+) -> dict[str, Any]:
+    """The entries of ``section`` in ``shared.yaml`` by their name there: each one ``find`` returns (the
+    stored object or None), else made by the service ``create`` from the entry's ``fields``."""
+    result = {}
+    for entry in _data("shared.yaml")[section]:
+        obj = find(entry)
+        if obj is None:
+            obj = create(data={name: entry[name] for name in fields}, user=user)
+        result[entry["name"]] = obj
+    return result
+
+
 def _municipalities_ensure(*, user: AbstractBaseUser) -> dict[str, Municipality]:
     """The municipalities of ``shared.yaml`` by their name there; found by AGS, else created."""
-    result = {}
-    for entry in _data("shared.yaml")["municipalities"]:
-        municipality = Municipality.objects.filter(ags=entry["ags"]).first()
-        if municipality is None:
-            fields = ("name", "ags", "population", "budget_protection")
-            municipality = project_services.municipality_create(
-                data={name: entry[name] for name in fields}, user=user
-            )
-        result[entry["name"]] = municipality
-    return result
+    return _shared_ensure(
+        "municipalities",
+        find=lambda entry: Municipality.objects.filter(ags=entry["ags"]).first(),
+        create=project_services.municipality_create,
+        fields=("name", "ags", "population", "budget_protection"),
+        user=user,
+    )
 
 
 def _organisations_ensure(*, user: AbstractBaseUser) -> dict[str, Organisation]:
     """The organisations of ``shared.yaml`` by name; found by name, else created."""
-    result = {}
-    for entry in _data("shared.yaml")["organisations"]:
-        organisation = Organisation.objects.filter(name__iexact=entry["name"]).first()
-        if organisation is None:
-            fields = ("name", "kind", "city", "website")
-            organisation = project_services.organisation_create(
-                data={name: entry[name] for name in fields}, user=user
-            )
-        result[entry["name"]] = organisation
-    return result
+    return _shared_ensure(
+        "organisations",
+        find=lambda entry: Organisation.objects.filter(name__iexact=entry["name"]).first(),
+        create=project_services.organisation_create,
+        fields=("name", "kind", "city", "website"),
+        user=user,
+    )
 
 
 def _rates_ensure(
