@@ -149,27 +149,47 @@ def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sh
     )
 
 
+def _measure_columns() -> list[Column]:
+    """The two columns that name a measure in every sheet: its code and its title."""
+    return [Column(_("Kürzel"), width=11), Column(_("Maßnahme"), width=40)]
+
+
+def _list_sheet(
+    *,
+    name: str,
+    columns: list[Column],
+    rows: list[list[object]],
+    empty: str,
+    title: str,
+    meta: list[tuple[str, str]],
+    footer: str = "",
+) -> Sheet:
+    """A plain list, one row per measure: code and title, then ``columns``. Without rows, one row says
+    ``empty``."""
+    columns = [*_measure_columns(), *columns]
+    return Sheet(
+        name=name,
+        columns=columns,
+        blocks=[Block(rows=rows or [["", empty, *[""] * (len(columns) - 2)]])],
+        title=title,
+        meta=meta,
+        frozen_columns=1,
+        footer=footer,
+    )
+
+
 def _checks_sheet(report: selectors.KufReport) -> Sheet:
     labels = kind_labels()
-    rows = [
-        [line.code, line.title, line.municipality, labels.get(line.kind, line.kind), line.message]
-        for line in report.check_lines
-    ]
-    if not rows:
-        rows = [["", _("Keine Prüfhinweise."), "", "", ""]]
-    return Sheet(
+    return _list_sheet(
         name=_("Prüfhinweise"),
-        columns=[
-            Column(_("Kürzel"), width=11),
-            Column(_("Maßnahme"), width=40),
-            Column(_("Kommune"), width=16),
-            Column(_("Art"), width=26),
-            Column(_("Hinweis"), width=80),
+        columns=[Column(_("Kommune"), width=16), Column(_("Art"), width=26), Column(_("Hinweis"), width=80)],
+        rows=[
+            [line.code, line.title, line.municipality, labels.get(line.kind, line.kind), line.message]
+            for line in report.check_lines
         ],
-        blocks=[Block(rows=rows)],
+        empty=_("Keine Prüfhinweise."),
         title=_("Prüfhinweise – %(concept)s") % {"concept": report.meta.concept_title},
         meta=[(_("Stand"), format_date(report.meta.date)), (_("Version"), report.meta.version)],
-        frozen_columns=1,
     )
 
 
@@ -245,8 +265,7 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
     footer = f"{report.concept_title} – {report.old_label} → {report.new_label}"
 
     base = [
-        Column(_("Kürzel"), width=11),
-        Column(_("Maßnahme"), width=40),
+        *_measure_columns(),
         Column(_("Handlungsfeld"), width=9),
         Column(_("Kommune"), width=16),
         Column(_("Geänderte Angaben"), width=30),
@@ -293,30 +312,23 @@ def kuf_diff_xlsx(report: selectors.KufDiffReport) -> bytes:
         footer=footer,
     )
 
-    changes_rows = [
-        [
-            item.row.measure.code,
-            item.row.measure.title,
-            field_labels[change.key],
-            diff.profile_text(change.key, item.old),
-            diff.profile_text(change.key, item.new),
-        ]
-        for item in result.changed
-        for change in item.fields
-    ] or [["", _("Keine geänderten Angaben."), "", "", ""]]
-    changes = Sheet(
+    changes = _list_sheet(
         name=_("Geänderte Angaben"),
-        columns=[
-            Column(_("Kürzel"), width=11),
-            Column(_("Maßnahme"), width=40),
-            Column(_("Angabe"), width=18),
-            Column(_("alt"), width=40),
-            Column(_("neu"), width=40),
+        columns=[Column(_("Angabe"), width=18), Column(_("alt"), width=40), Column(_("neu"), width=40)],
+        rows=[
+            [
+                item.row.measure.code,
+                item.row.measure.title,
+                field_labels[change.key],
+                diff.profile_text(change.key, item.old),
+                diff.profile_text(change.key, item.new),
+            ]
+            for item in result.changed
+            for change in item.fields
         ],
-        blocks=[Block(rows=changes_rows)],
+        empty=_("Keine geänderten Angaben."),
         title=_("Geänderte Angaben – %(concept)s") % {"concept": report.concept_title},
         meta=meta[:2],
-        frozen_columns=1,
         footer=footer,
     )
 
