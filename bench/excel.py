@@ -14,16 +14,12 @@ Targets (2 cores): export ≤ 1.500 ms, import ≤ 3.000 ms. Bounded: at most --
 figure and at most --seconds seconds of measuring in all.
 """
 
-import argparse
 import io
-import os
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
+
+from _common import arguments, django_on_empty_database, figure, page_median_ms
 
 MEASURES = 500
 YEARS = range(2024, 2031)
@@ -129,38 +125,19 @@ def cost_workbook(concept, *, offset: int) -> bytes:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--seconds", type=float, default=120.0)
-    args = parser.parse_args()
-
-    workdir = tempfile.mkdtemp(prefix="ihk-bench-")
-    try:
-        run(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    args = arguments(__doc__, runs=7, seconds=120.0)
+    with django_on_empty_database():
+        run(args)
 
 
-def run(args, workdir: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DEBUG", "True")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ihk.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def run(args) -> None:
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
     from django.utils import translation
 
     from funding.exchange import imports
     from funding.models import CostLine
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
     translation.activate("de")
     (kuf_concept, import_concept), user = build_concepts()
     client = Client()
@@ -168,16 +145,7 @@ def run(args, workdir: str) -> None:
     deadline = time.monotonic() + args.seconds
 
     url = reverse("reports:kuf_xlsx", args=[kuf_concept.slug])
-    assert client.get(url).status_code == 200  # warm-up
-    timings = []
-    for _ in range(args.runs):
-        if time.monotonic() > deadline:
-            break
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200
-    print(f"figure kuf_export_median {statistics.median(timings):.0f} ms")
+    figure("kuf_export_median", page_median_ms(client, url, runs=args.runs, deadline=deadline))
 
     files = [cost_workbook(import_concept, offset=0), cost_workbook(import_concept, offset=1)]
 
@@ -189,6 +157,8 @@ def run(args, workdir: str) -> None:
         imports.import_apply(concept=import_concept, parsed=parsed, digest=plan.digest, user=user)
         return (time.perf_counter() - start) * 1000
 
+    # Each round starts without cost lines (not timed), then imports the file of new lines and the
+    # file that changes every amount.
     created, updated = [], []
     for _ in range(args.runs):
         if time.monotonic() > deadline:
@@ -199,8 +169,8 @@ def run(args, workdir: str) -> None:
         created.append(run_import(files[0]))
         assert CostLine.objects.filter(measure__concept=import_concept).count() == 4000
         updated.append(run_import(files[1]))
-    print(f"figure import_4000_median {statistics.median(created):.0f} ms")
-    print(f"figure import_4000_update_median {statistics.median(updated):.0f} ms")
+    figure("import_4000_median", statistics.median(created))
+    figure("import_4000_update_median", statistics.median(updated))
 
 
 if __name__ == "__main__":

@@ -14,15 +14,10 @@ Bounded: at most --runs requests per page and at most --seconds seconds of reque
 temporary folder with the database is removed at the end, also after an error.
 """
 
-import argparse
-import os
-import shutil
-import statistics
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
+
+from _common import arguments, django_on_empty_database, figure, page_median_ms
 
 YEARS = range(2024, 2031)
 
@@ -142,64 +137,20 @@ def build(measure_count: int):
     return concept, old, new, admin
 
 
-def median_ms(client, url: str, runs: int, seconds: float) -> float:
-    """The median server time of ``url`` over at most ``runs`` requests and about ``seconds`` (at least
-    one request after the warm-up)."""
-    client.get(url)  # warm-up: template compilation, first connection
-    deadline = time.monotonic() + seconds
-    timings = []
-    for _ in range(runs):
-        if timings and time.monotonic() > deadline:
-            break
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(timings)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--measures", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--seconds", type=float, default=30.0, help="time budget of each page")
-    args = parser.parse_args()
+    args = arguments(__doc__, runs=15, seconds=30.0, seconds_help="time budget of each page", measures=500)
+    with django_on_empty_database():
+        from django.test import Client
+        from django.urls import reverse
 
-    workdir = tempfile.mkdtemp(prefix="ihk-bench-")
-    try:
-        run(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def run(args: argparse.Namespace, workdir: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DEBUG", "True")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ihk.settings"
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-    from django.urls import reverse
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    concept, old, new, admin = build(args.measures)
-
-    client = Client()
-    client.force_login(admin)
-    try:
+        concept, old, new, admin = build(args.measures)
+        client = Client()
+        client.force_login(admin)
         page_url = reverse("funding:kuf_table", args=[concept.slug])
         compare_url = reverse("funding:kuf_compare", args=[concept.slug]) + f"?alt={old.pk}&neu={new.pk}"
-        print(f"figure kuf_page_median {median_ms(client, page_url, args.runs, args.seconds):.0f} ms")
-        print(f"figure kuf_diff_median {median_ms(client, compare_url, args.runs, args.seconds):.0f} ms")
-    finally:
-        connections.close_all()  # before the folder with the database goes
+        for name, url in (("kuf_page", page_url), ("kuf_diff", compare_url)):
+            deadline = time.monotonic() + args.seconds  # a budget of its own for each page
+            figure(f"{name}_median", page_median_ms(client, url, runs=args.runs, deadline=deadline))
 
 
 if __name__ == "__main__":
