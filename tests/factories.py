@@ -8,7 +8,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from funding.models import CostLine, FinancingModule, FinancingYear, FundingProgramme, MunicipalRate
+from funding.kuf.selectors import kuf_rows_for_concept
+from funding.models import (
+    CostLine,
+    FinancingModule,
+    FinancingYear,
+    FundingProgramme,
+    KufSignoff,
+    MunicipalRate,
+)
+from funding.review.services import kuf_signoff_create
+from funding.rules import ReviewTarget
+from funding.versions.fingerprint import fingerprint_all
 from measures.models import Indicator, Measure
 from participation.models import Comment
 from projects.models import (
@@ -183,6 +194,28 @@ def make_membership(concept: Concept, user, role: str, municipality: Municipalit
     if role == ConceptMembership.Role.REVIEWER and municipality is None:
         municipality = concept.municipalities.first()
     return ConceptMembership.objects.create(concept=concept, user=user, role=role, municipality=municipality)
+
+
+def make_editor(concept: Concept, username: str | None = None, **fields):
+    """A new user with the editor role in ``concept``."""
+    user = make_user(username, **fields)
+    make_membership(concept, user, ConceptMembership.Role.EDITOR)
+    return user
+
+
+def make_signoff(concept: Concept, municipality: Municipality, user, *, rows=None) -> KufSignoff:
+    """``user``'s "geprüft" on ``municipality``'s KuF rows as they stand, through the reviewer's service.
+    ``rows``: the concept's KuF rows (``kuf_rows_for_concept``), loaded when not given."""
+    rows = kuf_rows_for_concept(concept=concept) if rows is None else rows
+    own = [row for row in rows if row.measure.municipality.key == municipality.name]
+    return kuf_signoff_create(
+        target=ReviewTarget(concept=concept, municipality=municipality),
+        rows=rows,
+        state=KufSignoff.State.APPROVED,
+        reason="",
+        seen_hash=fingerprint_all(own),
+        user=user,
+    )
 
 
 def make_comment(measure: Measure, **fields) -> Comment:

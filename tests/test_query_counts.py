@@ -8,22 +8,14 @@ queries; this one makes sure no page forgot to be constant.
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
+from tests.pages import page_queries
 from tests.test_permission_matrix import MATRIX, _url
 
 pytestmark = pytest.mark.django_db
 
 PAGES = [row for row in MATRIX if row.method == "get" and row.ok == 200 and row.access != "anonymous_only"]
-
-
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(queries)
 
 
 def _grow(concept) -> None:
@@ -52,6 +44,6 @@ def test_page_queries_do_not_grow_with_the_concept(client, world, row):
         pytest.skip("counted once, on the published concept")
     client.force_login(users["admin"])
     url = _url(row, concept, objects)
-    small = _count(client, url)
+    small = page_queries(client, url)
     _grow(concept)
-    assert _count(client, url) == small, url
+    assert page_queries(client, url) == small, url

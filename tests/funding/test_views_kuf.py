@@ -6,9 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding import kuf
@@ -20,6 +18,7 @@ from projects.formatting import format_eur
 from projects.models import Concept, ConceptMembership
 from tests import factories as f
 from tests.funding.html_tables import body_rows
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
@@ -425,19 +424,13 @@ def test_print_stylesheet_and_sticky_header(client, setup):
     assert 'class="kuf-scroll" role="region"' in body
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_query_count_is_the_same_for_5_and_500_measures(client, setup):
     s = setup
     client.force_login(s["editor"])
     for i in range(5):
         _measure(s, f"M{i}", rate="70")
     url = _url(s["concept"], gruppierung="municipality", jahr_von="2025")
-    small = _count(client, url)
+    small = page_queries(client, url)
     concept = s["concept"]
     municipality = concept.municipalities.first()
     new = Measure.objects.bulk_create(
@@ -466,4 +459,4 @@ def test_query_count_is_the_same_for_5_and_500_measures(client, setup):
     # session, user, concept, memberships, 6 for the rows (measures, quarters, cost lines, modules,
     # module years, rates), approvals, open comments (rows and per municipality), municipalities,
     # verdicts; no list of versions (the page offers none)
-    assert _count(client, url) == small == 15
+    assert page_queries(client, url) == small == 15

@@ -5,8 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -15,6 +13,7 @@ from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
 from tests.funding.editor_page import create_url, edit_post, full_post
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 Role = ConceptMembership.Role
@@ -243,13 +242,6 @@ def test_delete_removes_measure_and_keeps_history(client, s):
     assert Measure.history.filter(history_type="-").count() == 1
 
 
-def _editor_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_editor_query_count_does_not_grow_with_rows(client, s):
     # Same kinds of rows, few and many: queries must not depend on how many.
     small = f.make_measure(s["concept"], s["field"], code="S1", municipality=s["municipality"])
@@ -270,19 +262,19 @@ def test_editor_query_count_does_not_grow_with_rows(client, s):
     for _ in range(30):
         f.make_user()
     slug = s["concept"].slug
-    _editor_queries(client, reverse("funding:measure_edit", args=[slug, small.pk]))  # warm-up
-    assert _editor_queries(client, reverse("funding:measure_edit", args=[slug, small.pk])) == _editor_queries(
+    page_queries(client, reverse("funding:measure_edit", args=[slug, small.pk]))  # warm-up
+    assert page_queries(client, reverse("funding:measure_edit", args=[slug, small.pk])) == page_queries(
         client, reverse("funding:measure_edit", args=[slug, large.pk])
     )
-    history_small = _editor_queries(client, reverse("funding:measure_history", args=[slug, small.pk]))
-    history_large = _editor_queries(client, reverse("funding:measure_history", args=[slug, large.pk]))
+    history_small = page_queries(client, reverse("funding:measure_history", args=[slug, small.pk]))
+    history_large = page_queries(client, reverse("funding:measure_history", args=[slug, large.pk]))
     assert history_small == history_large
     list_url = reverse("funding:measure_list", args=[slug])
-    before = _editor_queries(client, list_url)
+    before = page_queries(client, list_url)
     for i in range(10):
         m = f.make_measure(s["concept"], s["field"], code=f"X{i}", municipality=s["municipality"])
         f.make_cost_line(m, year=2025)
-    assert _editor_queries(client, list_url) == before
+    assert page_queries(client, list_url) == before
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from funding.models import FundingProgramme, MunicipalRate
@@ -16,6 +14,7 @@ from funding.programmes.selectors import rate_grid
 from funding.programmes.services import encode_rates
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -94,17 +93,13 @@ def test_max_rate_cannot_fall_below_a_municipal_rate(admin_client):
 
 
 def test_programme_list_query_count_does_not_grow(admin_client):
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert admin_client.get(reverse("funding:programme_list")).status_code == 200
-        return len(queries)
-
+    url = reverse("funding:programme_list")
     f.make_programme()
-    few = count()
+    few = page_queries(admin_client, url)
     for _ in range(10):
         f.make_programme()
     # session, user, programmes with their counts
-    assert count() == few
+    assert page_queries(admin_client, url) == few
 
 
 # --- rates -----------------------------------------------------------------------------------------
@@ -227,21 +222,15 @@ def test_changing_a_rate_resets_a_signoff_and_says_so(client, rates_setup):
 
 def test_rate_page_query_count_does_not_grow(client, rates_setup):
     concept, hallenbeck, ostervenne, lz = rates_setup
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(_url(concept)).status_code == 200
-        return len(queries)
-
     f.make_rate(hallenbeck, lz, 2025, "70")
-    few = count()
+    few = page_queries(client, _url(concept))
     for _ in range(3):
         programme = f.make_programme()
         f.make_rate(ostervenne, programme, 2026, "50")
     concept.municipalities.add(f.make_municipality(name="Sürenbruch"))
     # session, user, concept, roles, then municipalities, the concepts sharing their rates, programmes,
     # rates: the same however many
-    assert count() == few
+    assert page_queries(client, _url(concept)) == few
 
 
 def test_load_programmes_creates_the_standard_programmes_once():

@@ -1,12 +1,11 @@
 """The public pages: the list of published concepts and a concept's overview."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -85,19 +84,12 @@ def test_unknown_concept_is_404(client):
     assert client.get(reverse("site:concept_detail", kwargs={"slug": "gibt-es-nicht"})).status_code == 404
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def test_home_query_count_does_not_grow_with_concepts(client):
     build_concept(1)
-    small = _count_queries(client, reverse("site:concept_list"))
+    small = page_queries(client, reverse("site:concept_list"))
     for _ in range(5):
         build_concept(3)
-    large = _count_queries(client, reverse("site:concept_list"))
+    large = page_queries(client, reverse("site:concept_list"))
     # Queries: concepts with lead body, measure count and gross subquery (1), participations with
     # municipalities (1). Anonymous: no session or user query.
     assert small == large == 2
@@ -106,8 +98,8 @@ def test_home_query_count_does_not_grow_with_concepts(client):
 def test_concept_page_query_count_does_not_grow_with_measures(client):
     small_concept = build_concept(2)
     large_concept = build_concept(40)
-    small = _count_queries(client, small_concept.get_absolute_url())
-    large = _count_queries(client, large_concept.get_absolute_url())
+    small = page_queries(client, small_concept.get_absolute_url())
+    large = page_queries(client, large_concept.get_absolute_url())
     # Queries: concept (1), participations (1), quarters (1), action fields (1), goals (1), SWOT (1),
     # KuF: measures (1), quarters (1), cost lines (1), modules with programme (1), module years (1),
     # municipal rates (1).

@@ -1,15 +1,14 @@
 """Moderators publish, reject and answer residents' comments of their concept."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from participation.models import Comment
 from participation.services import comment_state
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.pages import assert_form_error, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +86,7 @@ def test_queue_shows_waiting_comments_and_publishing_with_answer_works(client, s
 def test_bad_moderation_input_saves_nothing(client, setup, changes, field, message):
     concept, measure = setup
     comment = f.make_comment(measure, text="Laut", status=Comment.Status.PENDING)
-    response = client.post(_url(concept, comment), _data(comment, **changes))
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert any(message in error for error in response.context["form"].errors[field])
+    assert_form_error(client.post(_url(concept, comment), _data(comment, **changes)), field, message)
     comment.refresh_from_db()
     assert (comment.status, comment.reply) == ("pending", "")
 
@@ -126,17 +122,11 @@ def test_comment_of_another_concept_is_not_found(client, setup):
 def test_queue_query_count_does_not_grow(client, setup):
     concept, measure = setup
     f.make_comment(measure)
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(_list_url(concept, "all")).status_code == 200
-        return len(queries)
-
-    few = count()
+    few = page_queries(client, _list_url(concept, "all"))
     for number in range(15):
         f.make_comment(f.make_measure(concept, code=f"B.{number}"), text=f"Anmerkung {number}")
     # session, user, concept, the user's roles, status counts, comments with their measures: the same
-    assert count() == few
+    assert page_queries(client, _list_url(concept, "all")) == few
 
 
 def test_single_comment_page_query_count(client, setup, django_assert_num_queries):

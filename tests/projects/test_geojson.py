@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projects.fields import GeoJSONFormField
-from projects.models import ConceptMembership, Quarter
+from projects.models import Quarter
 from projects.validators import validate_geojson
 from tests import factories as f
 
@@ -167,20 +167,10 @@ def test_form_field_only_ever_raises_validation_error(text):
 # --- a quarter's boundary through the editor -------------------------------------------------------
 
 
-@pytest.fixture
-def quarter_setup(client):
-    hallenbeck = f.make_municipality(name="Hallenbeck")
-    concept = f.make_concept([hallenbeck], published=False)
-    editor = f.make_user()
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
-    client.force_login(editor)
-    return concept, hallenbeck
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("label", "text", "message"), BAD_TEXTS, ids=[row[0] for row in BAD_TEXTS])
-def test_quarter_form_refuses_bad_geojson(client, quarter_setup, label, text, message):
-    concept, hallenbeck = quarter_setup
+def test_quarter_form_refuses_bad_geojson(client, edited_concept, label, text, message):
+    concept, hallenbeck = edited_concept
     url = reverse("projects:quarter_create", kwargs={"slug": concept.slug})
     data = {"municipality": hallenbeck.pk, "code": "Q1", "name": "Innenstadt", "programme": "LZ"}
     response = client.post(url, {**data, "boundary": text, "order": "1"})

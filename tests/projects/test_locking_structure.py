@@ -7,14 +7,12 @@ measures (``projects.locking``).
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from projects.models import ActionField, ConceptMembership, Goal, Quarter, SwotEntry
+from projects.models import ActionField, Goal, Quarter, SwotEntry
 from tests import factories as f
+from tests.pages import concept_url
 
 pytestmark = pytest.mark.django_db
-
-Role = ConceptMembership.Role
 
 
 @pytest.fixture
@@ -22,17 +20,10 @@ def setup(client):
     """An unpublished concept with one municipality; ``client`` is editor A, the second client editor B."""
     hallenbeck = f.make_municipality(name="Hallenbeck")
     concept = f.make_concept([hallenbeck], published=False)
-    editor_a, editor_b = f.make_user("editor-a"), f.make_user("kollege")
-    for editor in (editor_a, editor_b):
-        f.make_membership(concept, editor, Role.EDITOR)
-    client.force_login(editor_a)
+    client.force_login(f.make_editor(concept, "editor-a"))
     client_b = Client()
-    client_b.force_login(editor_b)
+    client_b.force_login(f.make_editor(concept, "kollege"))
     return concept, hallenbeck, client_b
-
-
-def _url(name: str, concept, pk: int) -> str:
-    return reverse(f"projects:{name}", kwargs={"slug": concept.slug, "pk": pk})
 
 
 def _quarter_data(quarter: Quarter, **changes) -> dict:
@@ -85,15 +76,14 @@ def _changes(response) -> list[tuple[str, str, str]]:
 def test_quarter_conflict_shows_changes_keeps_input_and_applies_on_second_save(client, setup):
     concept, hallenbeck, client_b = setup
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt", analysis="")
-    assert client.get(_url("quarter_edit", concept, quarter.pk)).context["form"].initial["version"] == 1
+    url = concept_url("projects:quarter_edit", concept, quarter.pk)
+    assert client.get(url).context["form"].initial["version"] == 1
     data_a = _quarter_data(quarter, analysis="Analyse von A")
 
-    response_b = client_b.post(
-        _url("quarter_edit", concept, quarter.pk), _quarter_data(quarter, name="Mitte")
-    )
+    response_b = client_b.post(url, _quarter_data(quarter, name="Mitte"))
     assert response_b.status_code == 302
 
-    response = client.post(_url("quarter_edit", concept, quarter.pk), data_a)
+    response = client.post(url, data_a)
     assert response.status_code == 200
     body = response.content.decode()
     assert 'class="conflict"' in body and "kollege hat am" in body
@@ -104,7 +94,7 @@ def test_quarter_conflict_shows_changes_keeps_input_and_applies_on_second_save(c
     assert (quarter.name, quarter.analysis, quarter.version) == ("Mitte", "", 2)
 
     # Saving again applies A's input deliberately (over B's change, which A has now seen).
-    response = client.post(_url("quarter_edit", concept, quarter.pk), dict(data_a, version=2))
+    response = client.post(url, dict(data_a, version=2))
     assert response.status_code == 302
     quarter.refresh_from_db()
     assert (quarter.name, quarter.analysis, quarter.version) == ("Innenstadt", "Analyse von A", 3)
@@ -115,7 +105,7 @@ def test_quarter_edit_without_version_or_after_deletion_saves_nothing(client, se
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
     data = _quarter_data(quarter, name="Neu")
     del data["version"]
-    response = client.post(_url("quarter_edit", concept, quarter.pk), data)
+    response = client.post(concept_url("projects:quarter_edit", concept, quarter.pk), data)
     assert response.status_code == 200
     assert "Versionsangabe fehlt" in response.content.decode()
     quarter.refresh_from_db()
@@ -125,7 +115,7 @@ def test_quarter_edit_without_version_or_after_deletion_saves_nothing(client, se
 def test_swot_conflict_lists_the_other_change(client, setup):
     concept, _hallenbeck, client_b = setup
     entry = f.make_swot(concept, kind="S", text="Gute Lage")
-    url = _url("swot_edit", concept, entry.pk)
+    url = concept_url("projects:swot_edit", concept, entry.pk)
     data = {"kind": "S", "text": "Gute Lage", "action_field": "", "quarter": "", "version": 1}
 
     assert client_b.post(url, dict(data, text="Sehr gute Lage")).status_code == 302
@@ -145,7 +135,7 @@ def test_action_field_conflict_names_goal_changes(client, setup):
     action_field = f.make_action_field(concept, code="HF3", title="Grün")
     first = f.make_goal(action_field, code="Z1", title="Entsiegelung", order=1)
     second = f.make_goal(action_field, code="Z2", title="Hitzeschutz", order=2)
-    url = _url("action_field_edit", concept, action_field.pk)
+    url = concept_url("projects:action_field_edit", concept, action_field.pk)
     data_a = _action_field_data(action_field, [first, second], title="Grün, Klima, Wasser")
 
     changed_by_b = _action_field_data(
@@ -173,9 +163,9 @@ def test_moving_a_goal_makes_an_open_action_field_page_stale(client, setup):
     second = f.make_goal(action_field, code="Z2", order=2)
     data_a = _action_field_data(action_field, [first, second], title="Neu von A")
 
-    moved = client_b.post(_url("goal_move", concept, second.pk), {"direction": "up"})
+    moved = client_b.post(concept_url("projects:goal_move", concept, second.pk), {"direction": "up"})
     assert moved.status_code == 302
-    response = client.post(_url("action_field_edit", concept, action_field.pk), data_a)
+    response = client.post(concept_url("projects:action_field_edit", concept, action_field.pk), data_a)
     assert response.status_code == 200
     assert ("Ziel Z2: Reihenfolge", "2", "1") in _changes(response)
     assert list(
@@ -189,7 +179,7 @@ def test_moving_a_goal_makes_an_open_action_field_page_stale(client, setup):
 def test_saving_an_entry_deleted_meanwhile_says_so(client, setup):
     concept, _hallenbeck, _client_b = setup
     entry = f.make_swot(concept, kind="S", text="Gute Lage")
-    url = _url("swot_edit", concept, entry.pk)
+    url = concept_url("projects:swot_edit", concept, entry.pk)
     page = client.get(url)
     assert page.status_code == 200
     SwotEntry.objects.filter(pk=entry.pk).delete()

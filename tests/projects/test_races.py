@@ -42,17 +42,7 @@ def assert_race_answers_like_a_duplicate(client, monkeypatch, *, url, data, mode
     assert model.objects.count() == before + 1
 
 
-@pytest.fixture
-def editor(client):
-    hallenbeck = f.make_municipality(name="Hallenbeck")
-    concept = f.make_concept([hallenbeck], published=False)
-    user = f.make_user()
-    f.make_membership(concept, user, Role.EDITOR)
-    client.force_login(user)
-    return concept, hallenbeck
-
-
-def test_two_creates_of_one_municipality(client, monkeypatch, editor):
+def test_two_creates_of_one_municipality(client, monkeypatch, edited_concept):
     assert_race_answers_like_a_duplicate(
         client,
         monkeypatch,
@@ -64,7 +54,7 @@ def test_two_creates_of_one_municipality(client, monkeypatch, editor):
     )
 
 
-def test_two_creates_of_one_organisation(client, monkeypatch, editor):
+def test_two_creates_of_one_organisation(client, monkeypatch, edited_concept):
     assert_race_answers_like_a_duplicate(
         client,
         monkeypatch,
@@ -101,8 +91,8 @@ def _quarter_data(municipality, **changes) -> dict:
     }
 
 
-def test_two_creates_of_one_quarter_code(client, monkeypatch, editor):
-    concept, hallenbeck = editor
+def test_two_creates_of_one_quarter_code(client, monkeypatch, edited_concept):
+    concept, hallenbeck = edited_concept
     assert_race_answers_like_a_duplicate(
         client,
         monkeypatch,
@@ -114,8 +104,8 @@ def test_two_creates_of_one_quarter_code(client, monkeypatch, editor):
     )
 
 
-def test_renaming_a_quarter_to_a_code_just_taken(client, monkeypatch, editor):
-    concept, hallenbeck = editor
+def test_renaming_a_quarter_to_a_code_just_taken(client, monkeypatch, edited_concept):
+    concept, hallenbeck = edited_concept
     quarter = f.make_quarter(concept, hallenbeck, code="Q9", name="Innenstadt")
     assert_race_answers_like_a_duplicate(
         client,
@@ -130,8 +120,8 @@ def test_renaming_a_quarter_to_a_code_just_taken(client, monkeypatch, editor):
     assert (quarter.code, quarter.version) == ("Q9", 1)
 
 
-def test_two_creates_of_one_action_field_code(client, monkeypatch, editor):
-    concept, _hallenbeck = editor
+def test_two_creates_of_one_action_field_code(client, monkeypatch, edited_concept):
+    concept, _hallenbeck = edited_concept
     assert_race_answers_like_a_duplicate(
         client,
         monkeypatch,

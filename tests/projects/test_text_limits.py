@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from projects.fields import LimitedTextField
 from projects.formatting import format_number
-from projects.models import Concept, ConceptMembership, Quarter, SwotEntry
+from projects.models import Concept, Quarter, SwotEntry
 from projects.validators import LONG_TEXT, SHORT_TEXT
 from tests import factories as f
 from tests.projects.test_views_concept import _edit_data
@@ -62,18 +62,8 @@ def test_full_clean_refuses_a_text_over_the_limit(label, name):
     )
 
 
-@pytest.fixture
-def editor(client):
-    hallenbeck = f.make_municipality(name="Hallenbeck")
-    concept = f.make_concept([hallenbeck], published=False)
-    user = f.make_user()
-    f.make_membership(concept, user, ConceptMembership.Role.EDITOR)
-    client.force_login(user)
-    return concept, hallenbeck
-
-
-def test_concept_vision_over_the_limit_is_refused(client, editor):
-    concept, hallenbeck = editor
+def test_concept_vision_over_the_limit_is_refused(client, edited_concept):
+    concept, hallenbeck = edited_concept
     url = reverse("projects:concept_edit", kwargs={"slug": concept.slug})
     data = _edit_data(concept, [(hallenbeck, "lead")], vision="x" * (LONG_TEXT + 1))
     data["municipalities-INITIAL_FORMS"] = 1
@@ -85,8 +75,8 @@ def test_concept_vision_over_the_limit_is_refused(client, editor):
     assert (concept.vision, concept.version) == ("", 1)
 
 
-def test_quarter_analysis_and_swot_text_over_the_limit_are_refused(client, editor):
-    concept, hallenbeck = editor
+def test_quarter_analysis_and_swot_text_over_the_limit_are_refused(client, edited_concept):
+    concept, hallenbeck = edited_concept
     quarter_data = {"municipality": hallenbeck.pk, "code": "Q1", "name": "Innenstadt", "programme": "LZ"}
     response = client.post(
         reverse("projects:quarter_create", kwargs={"slug": concept.slug}),
@@ -123,8 +113,8 @@ def test_admin_refuses_a_text_over_the_limit(admin_client):
 # --- a POST larger than the server takes -------------------------------------------------------------
 
 
-def test_a_post_too_large_gets_a_german_page(client, editor, settings):
-    concept, _hallenbeck = editor
+def test_a_post_too_large_gets_a_german_page(client, edited_concept, settings):
+    concept, _hallenbeck = edited_concept
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 50_000
     url = reverse("projects:swot_create", kwargs={"slug": concept.slug})
     response = client.post(url, {"kind": "S", "text": "x" * 60_000})
@@ -136,8 +126,8 @@ def test_a_post_too_large_gets_a_german_page(client, editor, settings):
     assert not SwotEntry.objects.exists()
 
 
-def test_too_many_fields_get_a_german_page(client, editor, settings):
-    concept, _hallenbeck = editor
+def test_too_many_fields_get_a_german_page(client, edited_concept, settings):
+    concept, _hallenbeck = edited_concept
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     url = reverse("projects:swot_create", kwargs={"slug": concept.slug})
     response = client.post(url, {"kind": "S", "text": "x", **{f"feld{n}": "1" for n in range(20)}})

@@ -1,20 +1,15 @@
 """Creating a concept and editing its basics and municipalities, including the edit conflict."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Concept, ConceptMembership, ConceptMunicipality
 from tests import factories as f
+from tests.pages import assert_form_error, messages_of, page_queries
 
 pytestmark = pytest.mark.django_db
 
 Role = ConceptMembership.Role
-
-
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def _edit_url(concept: Concept) -> str:
@@ -60,8 +55,7 @@ def _edit_data(concept: Concept, participations: list[tuple], **changes) -> dict
 def editor_setup(client):
     hallenbeck = f.make_municipality(name="Hallenbeck")
     concept = f.make_concept([hallenbeck], title="IIHK Lippe-Wesseltal", published=False)
-    editor = f.make_user("planerin")
-    f.make_membership(concept, editor, Role.EDITOR)
+    editor = f.make_editor(concept, "planerin")
     client.force_login(editor)
     return concept, hallenbeck, editor
 
@@ -87,7 +81,7 @@ def test_admin_creates_empty_concept_without_becoming_member(client, admin_user)
     )
     concept = Concept.objects.get(slug="ihk-rheinwerth")
     assert response.redirect_chain[-1][0] == _edit_url(concept)
-    assert "Das Konzept „IHK Innenstadt Rheinwerth“ wurde angelegt." in _messages(response)[0]
+    assert "Das Konzept „IHK Innenstadt Rheinwerth“ wurde angelegt." in messages_of(response)[0]
     assert concept.planning_office == office
     assert not concept.published
     assert not concept.memberships.exists()
@@ -108,10 +102,7 @@ def test_concept_create_bad_input(client, admin_user, changes, field, message):
     f.make_concept(slug="vergeben")
     client.force_login(admin_user)
     data = {"title": "Neu", "slug": "neu", "kind": "IHK", "year_from": 2025, "year_to": 2030, **changes}
-    response = client.post(reverse("projects:concept_create"), data)
-    assert response.status_code == 200
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    assert_form_error(client.post(reverse("projects:concept_create"), data), field, message)
     assert Concept.objects.count() == 1
 
 
@@ -146,7 +137,7 @@ def test_edit_saves_basics_and_adds_municipality(client, editor_setup):
     data["municipalities-1-municipality"] = rheinwerth.pk
     response = client.post(_edit_url(concept), data, follow=True)
     assert response.redirect_chain == [(_edit_url(concept), 302)]
-    assert _messages(response) == ["Die Stammdaten wurden gespeichert."]
+    assert messages_of(response) == ["Die Stammdaten wurden gespeichert."]
     concept.refresh_from_db()
     assert (concept.title, concept.kind, concept.vision, concept.published) == (
         "IIHK Lippe-Wesseltal 2030",
@@ -273,32 +264,22 @@ def test_concept_history_query_count_does_not_grow(client, editor_setup):
     concept, hallenbeck, _editor = editor_setup
     url = reverse("projects:concept_history", kwargs={"slug": concept.slug})
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
-    before = count()
+    before = page_queries(client, url)
     for text in ("Eins", "Zwei", "Drei", "Vier"):
         concept.refresh_from_db()
         client.post(_edit_url(concept), _edit_data(concept, [(hallenbeck, "lead")], vision=text))
-    assert count() == before
+    assert page_queries(client, url) == before
 
 
 def test_concept_history_covers_quarters_action_fields_goals_and_swot(client, editor_setup):
     concept, hallenbeck, editor = editor_setup
     url = reverse("projects:concept_history", kwargs={"slug": concept.slug})
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
     # One of each first (so every query runs), then more: the count stays.
     first_field = f.make_action_field(concept, code="HF1")
     f.make_goal(first_field, code="Z0")
     f.make_quarter(concept, hallenbeck, code="Q0")
-    before = count()
+    before = page_queries(client, url)
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Innenstadt")
     quarter.name = "Mitte"
     quarter._history_user = editor
@@ -306,7 +287,7 @@ def test_concept_history_covers_quarters_action_fields_goals_and_swot(client, ed
     action_field = f.make_action_field(concept, code="HF9")
     f.make_goal(action_field, code="Z1", title="Weniger Leerstand")
     f.make_swot(concept, kind="T", text="Online-Handel")
-    assert count() == before  # a fixed number of queries however long the history
+    assert page_queries(client, url) == before  # a fixed number of queries however long the history
 
     entries = client.get(url).context["entries"]
     labels = {(entry.object_label, entry.kind_label) for entry in entries}

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from projects.models import ConceptMembership
 from tests import factories as f
+from tests.pages import assert_form_error, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +24,6 @@ def _url(concept) -> str:
     return reverse("projects:membership_list", kwargs={"slug": concept.slug})
 
 
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
 def test_admin_gives_roles_by_user_name(client, setup):
     concept, hallenbeck = setup
     f.make_user("planerin")
@@ -35,7 +32,7 @@ def test_admin_gives_roles_by_user_name(client, setup):
         _url(concept), {"user": "planerin", "role": Role.EDITOR, "municipality": hallenbeck.pk}, follow=True
     )
     assert response.redirect_chain == [(_url(concept), 302)]
-    assert _messages(response) == ["planerin hat jetzt die Rolle „Bearbeitung (Planungsbüro)“."]
+    assert messages_of(response) == ["planerin hat jetzt die Rolle „Bearbeitung (Planungsbüro)“."]
     editor = concept.memberships.get(user__username="planerin")
     assert editor.municipality is None  # only reviewers have a municipality
     response = client.post(
@@ -85,10 +82,7 @@ def test_membership_bad_input(client, setup, data, field, message):
     f.make_user("inaktiv", is_active=False)
     if data.get("municipality") == "foreign":
         data = {**data, "municipality": f.make_municipality().pk}
-    response = client.post(_url(concept), data)
-    assert response.status_code == 200
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    assert_form_error(client.post(_url(concept), data), field, message)
     assert concept.memberships.count() == 1
 
 
@@ -101,7 +95,7 @@ def test_membership_delete(client, setup):
     url = reverse("projects:membership_delete", kwargs={"slug": concept.slug, "pk": membership.pk})
     response = client.post(url, follow=True)
     assert response.redirect_chain == [(_url(concept), 302)]
-    assert _messages(response) == ["planerin hat die Rolle „Bearbeitung (Planungsbüro)“ nicht mehr."]
+    assert messages_of(response) == ["planerin hat die Rolle „Bearbeitung (Planungsbüro)“ nicht mehr."]
     assert not concept.memberships.exists()
     assert membership.user.__class__.objects.filter(username="planerin").exists()
 

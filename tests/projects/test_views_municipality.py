@@ -3,20 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from projects.models import ConceptMembership, Municipality
+from projects.models import Municipality
 from tests import factories as f
+from tests.pages import assert_form_error, messages_of
 
 pytestmark = pytest.mark.django_db
 
 URL = "/kommunen/new/"
-
-
-@pytest.fixture
-def editor(client):
-    user = f.make_user()
-    f.make_membership(f.make_concept(), user, ConceptMembership.Role.EDITOR)
-    client.force_login(user)
-    return user
 
 
 def _data(**changes) -> dict:
@@ -36,7 +29,7 @@ def test_create_municipality_returns_to_next(client, editor):
     municipality = Municipality.objects.get(ags="05958044")
     assert municipality.budget_protection and municipality.population == 8000
     response = client.get(reverse("projects:dashboard"))
-    assert [str(m) for m in response.context["messages"]] == ["Die Kommune „Sürenbruch“ wurde angelegt."]
+    assert messages_of(response) == ["Die Kommune „Sürenbruch“ wurde angelegt."]
 
 
 @pytest.mark.parametrize("unsafe", ["https://example.org/", "//example.org/", "javascript:alert(1)"])
@@ -59,8 +52,5 @@ def test_unsafe_next_goes_to_dashboard(client, editor, unsafe):
 def test_municipality_bad_input(client, editor, changes, field, message):
     f.make_municipality(name="Hallenbeck", ags="05958004")
     count = Municipality.objects.count()
-    response = client.post(URL, _data(**changes))
-    assert response.status_code == 200
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    assert_form_error(client.post(URL, _data(**changes)), field, message)
     assert Municipality.objects.count() == count

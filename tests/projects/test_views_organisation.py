@@ -1,24 +1,15 @@
 """Adding an organisation (planning office, lead body) from the editor, and going back."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import ConceptMembership, Organisation
 from tests import factories as f
+from tests.pages import assert_form_error, messages_of, page_queries
 
 pytestmark = pytest.mark.django_db
 
 URL = "/organisationen/new/"
-
-
-@pytest.fixture
-def editor(client):
-    user = f.make_user()
-    f.make_membership(f.make_concept(), user, ConceptMembership.Role.EDITOR)
-    client.force_login(user)
-    return user
 
 
 def _data(**changes) -> dict:
@@ -45,9 +36,7 @@ def test_create_organisation_returns_to_next_and_is_offered_in_the_concept(clien
     organisation = Organisation.objects.get(name="Stadtplanung Nord GmbH")
     assert (organisation.kind, organisation.city) == ("planning_office", "Hallenbeck")
     page = client.get(edit_url)
-    assert [str(m) for m in page.context["messages"]] == [
-        "Die Organisation „Stadtplanung Nord GmbH“ wurde angelegt."
-    ]
+    assert messages_of(page) == ["Die Organisation „Stadtplanung Nord GmbH“ wurde angelegt."]
     assert "Stadtplanung Nord GmbH" in page.content.decode()  # now among the choices
 
 
@@ -63,15 +52,10 @@ def test_create_organisation_returns_to_next_and_is_offered_in_the_concept(clien
 def test_organisation_bad_input(client, editor, changes, field, message):
     f.make_organisation(name="Planungsbüro West")
     count = Organisation.objects.count()
-    response = client.post(URL, _data(**changes))
-    assert response.status_code == 200
-    assert any(message in error for error in response.context["form"].errors[field])
-    assert message in response.content.decode()
+    assert_form_error(client.post(URL, _data(**changes)), field, message)
     assert Organisation.objects.count() == count
 
 
 def test_organisation_page_query_count(client, editor):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
     # session, user, the user's roles (for the permission); nothing else
-    assert len(queries) == 3
+    assert page_queries(client, URL) == 3

@@ -3,27 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 
-from projects.models import ConceptMembership, Quarter, SwotEntry
+from projects.models import Quarter, SwotEntry
 from tests import factories as f
+from tests.pages import concept_url, messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def setup(client):
-    hallenbeck = f.make_municipality(name="Hallenbeck")
-    concept = f.make_concept([hallenbeck], published=False)
-    editor = f.make_user()
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
-    client.force_login(editor)
-    return concept, hallenbeck
-
-
-def _url(name: str, concept, pk: int | None = None) -> str:
-    kwargs = {"slug": concept.slug} if pk is None else {"slug": concept.slug, "pk": pk}
-    return reverse(f"projects:{name}", kwargs=kwargs)
 
 
 def _data(municipality, **changes) -> dict:
@@ -42,23 +27,19 @@ def _data(municipality, **changes) -> dict:
     return data
 
 
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
-def test_create_quarter(client, setup):
-    concept, hallenbeck = setup
-    response = client.post(_url("quarter_create", concept), _data(hallenbeck), follow=True)
-    assert response.redirect_chain == [(_url("quarter_list", concept), 302)]
-    assert _messages(response) == ["Das Quartier „Q1 Hallenbeck Innenstadt“ wurde angelegt."]
+def test_create_quarter(client, edited_concept):
+    concept, hallenbeck = edited_concept
+    response = client.post(concept_url("projects:quarter_create", concept), _data(hallenbeck), follow=True)
+    assert response.redirect_chain == [(concept_url("projects:quarter_list", concept), 302)]
+    assert messages_of(response) == ["Das Quartier „Q1 Hallenbeck Innenstadt“ wurde angelegt."]
     quarter = Quarter.objects.get(concept=concept)
     assert quarter.area_ha == Decimal("1234.50")  # German notation read
     assert quarter.boundary["type"] == "Polygon"
     assert "1.234,50" in response.content.decode()  # and shown German in the list
 
 
-def test_edit_quarter_shows_german_numbers_and_saves(client, setup):
-    concept, hallenbeck = setup
+def test_edit_quarter_shows_german_numbers_and_saves(client, edited_concept):
+    concept, hallenbeck = edited_concept
     quarter = f.make_quarter(
         concept,
         hallenbeck,
@@ -66,13 +47,13 @@ def test_edit_quarter_shows_german_numbers_and_saves(client, setup):
         area_ha=Decimal("42.50"),
         boundary={"type": "Point", "coordinates": [7, 51]},
     )
-    page = client.get(_url("quarter_edit", concept, quarter.pk))
+    page = client.get(concept_url("projects:quarter_edit", concept, quarter.pk))
     body = page.content.decode()
     assert page.context["section"] == "quarters"
     assert 'value="42,50"' in body
     assert "&quot;type&quot;: &quot;Point&quot;" in body
     response = client.post(
-        _url("quarter_edit", concept, quarter.pk),
+        concept_url("projects:quarter_edit", concept, quarter.pk),
         _data(hallenbeck, name="Neuer Name", boundary="", version=quarter.version),
     )
     assert response.status_code == 302
@@ -97,10 +78,12 @@ def test_edit_quarter_shows_german_numbers_and_saves(client, setup):
         ({"population": "-5"}, "population", "Dieser Wert muss größer oder gleich 0 sein."),
     ],
 )
-def test_quarter_bad_input_shows_message_at_field_and_saves_nothing(client, setup, changes, field, message):
-    concept, hallenbeck = setup
+def test_quarter_bad_input_shows_message_at_field_and_saves_nothing(
+    client, edited_concept, changes, field, message
+):
+    concept, hallenbeck = edited_concept
     f.make_quarter(concept, hallenbeck, code="Q9")
-    response = client.post(_url("quarter_create", concept), _data(hallenbeck, **changes))
+    response = client.post(concept_url("projects:quarter_create", concept), _data(hallenbeck, **changes))
     assert response.status_code == 200
     errors = response.context["form"].errors[field]
     assert any(message in error for error in errors), errors
@@ -110,11 +93,11 @@ def test_quarter_bad_input_shows_message_at_field_and_saves_nothing(client, setu
     assert Quarter.objects.filter(concept=concept).count() == 1
 
 
-def test_quarter_bad_input_on_edit_keeps_stored_values(client, setup):
-    concept, hallenbeck = setup
+def test_quarter_bad_input_on_edit_keeps_stored_values(client, edited_concept):
+    concept, hallenbeck = edited_concept
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", name="Alt")
     response = client.post(
-        _url("quarter_edit", concept, quarter.pk),
+        concept_url("projects:quarter_edit", concept, quarter.pk),
         _data(hallenbeck, name="Neu", area_ha="-1", version=quarter.version),
     )
     assert response.status_code == 200
@@ -124,10 +107,10 @@ def test_quarter_bad_input_on_edit_keeps_stored_values(client, setup):
     assert quarter.name == "Alt"
 
 
-def test_quarter_municipality_must_participate(client, setup):
-    concept, hallenbeck = setup
+def test_quarter_municipality_must_participate(client, edited_concept):
+    concept, hallenbeck = edited_concept
     elsewhere = f.make_municipality(name="Anderswo")
-    response = client.post(_url("quarter_create", concept), _data(elsewhere))
+    response = client.post(concept_url("projects:quarter_create", concept), _data(elsewhere))
     assert response.status_code == 200
     assert response.context["form"].errors["municipality"]  # not among the choices offered
     assert not Quarter.objects.exists()
@@ -135,28 +118,28 @@ def test_quarter_municipality_must_participate(client, setup):
     assert list(options) == [hallenbeck]
 
 
-def test_delete_quarter_unlinks_measures_and_says_so(client, setup):
-    concept, hallenbeck = setup
+def test_delete_quarter_unlinks_measures_and_says_so(client, edited_concept):
+    concept, hallenbeck = edited_concept
     quarter = f.make_quarter(concept, hallenbeck, code="Q1")
     measure = f.make_measure(concept)
     measure.quarters.add(quarter)
     f.make_swot(concept, quarter=quarter)
-    page = client.get(_url("quarter_delete", concept, quarter.pk)).content.decode()
+    page = client.get(concept_url("projects:quarter_delete", concept, quarter.pk)).content.decode()
     assert "1 Maßnahme ist diesem Quartier zugeordnet. Sie bleibt erhalten" in page
     assert "1 SWOT-Eintrag zu diesem Quartier wird mitgelöscht." in page
     assert "Quartier Q1 endgültig löschen" in page
-    response = client.post(_url("quarter_delete", concept, quarter.pk), follow=True)
-    assert response.redirect_chain == [(_url("quarter_list", concept), 302)]
-    assert _messages(response) == [f"Das Quartier „{quarter}“ wurde gelöscht."]
+    response = client.post(concept_url("projects:quarter_delete", concept, quarter.pk), follow=True)
+    assert response.redirect_chain == [(concept_url("projects:quarter_list", concept), 302)]
+    assert messages_of(response) == [f"Das Quartier „{quarter}“ wurde gelöscht."]
     assert not Quarter.objects.filter(pk=quarter.pk).exists()
     assert not measure.quarters.exists()
     measure.refresh_from_db()  # the measure itself stays
     assert not SwotEntry.objects.exists()
 
 
-def test_quarter_list_query_count_does_not_grow(client, setup, django_assert_num_queries):
-    concept, hallenbeck = setup
-    url = _url("quarter_list", concept)
+def test_quarter_list_query_count_does_not_grow(client, edited_concept, django_assert_num_queries):
+    concept, hallenbeck = edited_concept
+    url = concept_url("projects:quarter_list", concept)
     for _ in range(2):
         f.make_quarter(concept, hallenbeck)
     # Queries: session (1), user (1), concept (1), the user's roles for the permission check (1),

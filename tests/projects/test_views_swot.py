@@ -1,36 +1,26 @@
 """SWOT entries of a concept: grouped list, create, edit, delete."""
 
 import pytest
-from django.urls import reverse
 
-from projects.models import ConceptMembership, SwotEntry
+from projects.models import SwotEntry
 from tests import factories as f
+from tests.pages import concept_url, messages_of
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def concept(client):
+    """A published concept; ``client`` is logged in as its editor."""
     concept = f.make_concept(published=True)
-    editor = f.make_user()
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
-    client.force_login(editor)
+    client.force_login(f.make_editor(concept))
     return concept
-
-
-def _url(name: str, concept, pk: int | None = None) -> str:
-    kwargs = {"slug": concept.slug} if pk is None else {"slug": concept.slug, "pk": pk}
-    return reverse(f"projects:{name}", kwargs=kwargs)
-
-
-def _messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_swot_list_groups_by_kind(client, concept):
     f.make_swot(concept, kind=SwotEntry.Kind.THREAT, text="Abwanderung junger Menschen")
     f.make_swot(concept, kind=SwotEntry.Kind.STRENGTH, text="Historischer Marktplatz")
-    response = client.get(_url("swot_list", concept))
+    response = client.get(concept_url("projects:swot_list", concept))
     groups = response.context["groups"]
     assert [group.heading for group in groups] == ["Stärken", "Schwächen", "Chancen", "Risiken"]
     assert [entry.text for entry in groups[0].entries] == ["Historischer Marktplatz"]
@@ -43,25 +33,30 @@ def test_swot_list_groups_by_kind(client, concept):
 def test_create_edit_and_delete_swot_entry(client, concept):
     action_field = f.make_action_field(concept)
     quarter = f.make_quarter(concept)
-    assert client.get(_url("swot_create", concept) + "?kind=O").context["form"].initial["kind"] == "O"
+    assert (
+        client.get(concept_url("projects:swot_create", concept) + "?kind=O").context["form"].initial["kind"]
+        == "O"
+    )
     data = {
         "kind": "O",
         "text": "Bahnbrache als Flächenreserve",
         "action_field": action_field.pk,
         "quarter": quarter.pk,
     }
-    response = client.post(_url("swot_create", concept), data, follow=True)
-    assert response.redirect_chain == [(_url("swot_list", concept), 302)]
-    assert _messages(response) == ["Der SWOT-Eintrag „Chance: Bahnbrache als Flächenreserve“ wurde angelegt."]
+    response = client.post(concept_url("projects:swot_create", concept), data, follow=True)
+    assert response.redirect_chain == [(concept_url("projects:swot_list", concept), 302)]
+    assert messages_of(response) == [
+        "Der SWOT-Eintrag „Chance: Bahnbrache als Flächenreserve“ wurde angelegt."
+    ]
     entry = SwotEntry.objects.get()
     assert (entry.action_field, entry.quarter, entry.order) == (action_field, quarter, 1)
 
     response = client.post(
-        _url("swot_edit", concept, entry.pk),
+        concept_url("projects:swot_edit", concept, entry.pk),
         {**data, "kind": "W", "quarter": "", "version": entry.version},
         follow=True,
     )
-    assert _messages(response) == [
+    assert messages_of(response) == [
         "Der SWOT-Eintrag „Schwäche: Bahnbrache als Flächenreserve“ wurde gespeichert."
     ]
     entry.refresh_from_db()
@@ -69,10 +64,10 @@ def test_create_edit_and_delete_swot_entry(client, concept):
 
     assert (
         "SWOT-Eintrag endgültig löschen"
-        in client.get(_url("swot_delete", concept, entry.pk)).content.decode()
+        in client.get(concept_url("projects:swot_delete", concept, entry.pk)).content.decode()
     )
-    response = client.post(_url("swot_delete", concept, entry.pk), follow=True)
-    assert _messages(response) == [
+    response = client.post(concept_url("projects:swot_delete", concept, entry.pk), follow=True)
+    assert messages_of(response) == [
         "Der SWOT-Eintrag „Schwäche: Bahnbrache als Flächenreserve“ wurde gelöscht."
     ]
     assert not SwotEntry.objects.exists()
@@ -92,7 +87,7 @@ def test_swot_bad_input(client, concept, field, value, message):
     foreign = {"action_field": f.make_action_field(other).pk, "quarter": f.make_quarter(other).pk}
     data = {"kind": "S", "text": "Etwas", "action_field": "", "quarter": ""}
     data[field] = foreign[field] if value == "foreign" else value
-    response = client.post(_url("swot_create", concept), data)
+    response = client.post(concept_url("projects:swot_create", concept), data)
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assert not SwotEntry.objects.exists()
@@ -101,7 +96,7 @@ def test_swot_bad_input(client, concept, field, value, message):
 def test_swot_list_query_count_does_not_grow(client, concept, django_assert_num_queries):
     action_field = f.make_action_field(concept)
     quarter = f.make_quarter(concept)
-    url = _url("swot_list", concept)
+    url = concept_url("projects:swot_list", concept)
 
     def build(n: int) -> None:
         for i in range(n):
