@@ -1,5 +1,5 @@
 """Helpers for the Excel tests: a concept with a KuF that exercises the rounding, the editor's measure
-list as a workbook to edit and upload, a snapshot of what an import may write, text that looks like a
+list as a workbook to edit and upload (and what uploading and confirming it posts), a snapshot of what an import may write, text that looks like a
 formula, and LibreOffice to recalculate exported workbooks."""
 
 import io
@@ -9,8 +9,10 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
+from funding.exchange import imports
 from funding.models import CostLine, FinancingModule, FinancingYear
 from ihk.reports import selectors, xlsx
 from measures.models import Measure
@@ -164,6 +166,49 @@ def workbook_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_upload(data: bytes, name: str = "Maßnahmen.xlsx") -> SimpleUploadedFile:
+    """``data`` as an uploaded .xlsx file."""
+    return SimpleUploadedFile(name, data, content_type=XLSX_TYPE)
+
+
+def pending_token(upload) -> str:
+    """The pending file's token, from an upload's redirect to its preview (``?datei=…``)."""
+    return upload.url.split("datei=")[1]
+
+
+def confirm_data(upload, preview) -> dict:
+    """What the preview's "Änderungen übernehmen" posts: the pending file of ``upload`` and the digest
+    of the plan ``preview`` showed."""
+    return {"datei": pending_token(upload), "digest": preview.context["plan"].digest, "apply": "1"}
+
+
+def column_of(ws, header: str) -> int:
+    """The column of ``header`` in the first row of ``ws``."""
+    return next(cell.column for cell in ws[1] if cell.value == header)
+
+
+def plan_for(concept, data: bytes, name: str = "Maßnahmen.xlsx") -> imports.ImportPlan:
+    """The import's plan (its preview) of the file ``data`` for ``concept``."""
+    return imports.import_plan(concept=concept, parsed=imports.read_upload(name=name, data=data))
+
+
+def plan_errors(plan: imports.ImportPlan) -> list[tuple[str, int, str, str]]:
+    """(sheet, row, column, message) of each error in ``plan``."""
+    return [(issue.sheet, issue.row, issue.column, issue.message) for issue in plan.errors]
+
+
+def refused_apply(
+    concept, data: bytes, *, digest: str, name: str = "Maßnahmen.xlsx"
+) -> imports.ImportRefused:
+    """Apply the file ``data`` to ``concept`` with the plan's ``digest``: the import must refuse it.
+    Returns the refusal."""
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.import_apply(
+            concept=concept, parsed=imports.read_upload(name=name, data=data), digest=digest, user=None
+        )
+    return refused.value
 
 
 def with_formula_texts(concept) -> Measure:

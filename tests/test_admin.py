@@ -28,8 +28,6 @@ from funding.models import (
     KufVersionRow,
 )
 from funding.review import services as review_services
-from funding.rules import ReviewTarget
-from funding.versions import fingerprint
 from funding.versions import services as versions_services
 from measures.models import Indicator, Measure
 from participation.models import Comment
@@ -38,7 +36,15 @@ from projects.locking import EditConflict
 from projects.models import Concept, ConceptMembership
 from tests import factories
 from tests.admin_helpers import admin_url
-from tests.excel import XLSX_TYPE, db_snapshot, kuf_concept, measure_list_workbook, workbook_bytes
+from tests.excel import (
+    confirm_data,
+    db_snapshot,
+    kuf_concept,
+    measure_list_workbook,
+    pending_token,
+    workbook_bytes,
+    xlsx_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,15 +92,7 @@ def sample_data(admin_user):
     )
     factories.make_comment(measure, status=Comment.Status.PENDING)
     versions_services.kuf_version_freeze(concept=concept, name="Antrag 2026", user=admin_user)
-    rows = kuf_rows_for_concept(concept=concept)
-    review_services.kuf_signoff_create(
-        target=ReviewTarget(concept=concept, municipality=hallenbeck),
-        rows=rows,
-        state=KufSignoff.State.APPROVED,
-        reason="",
-        seen_hash=fingerprint.fingerprint_all(rows),
-        user=admin_user,
-    )
+    factories.make_signoff(concept, hallenbeck, admin_user)
     review_services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
     Group.objects.create(name="Planungsbüro")
     return {"concept": concept, "measure": measure}
@@ -210,9 +208,13 @@ def test_measure_changelist_query_count_does_not_grow(client, admin_user, django
 
 
 def _admin_upload(client, concept, data: bytes, name="Maßnahmen.xlsx"):
+    return client.post(admin_url(Measure, "import"), {"concept": concept.pk, "file": xlsx_upload(data, name)})
+
+
+def _admin_confirm(client, concept, upload, preview, **kwargs):
+    """Press "Änderungen übernehmen" on the admin's ``preview`` of ``upload``."""
     return client.post(
-        admin_url(Measure, "import"),
-        {"concept": concept.pk, "file": SimpleUploadedFile(name, data, content_type=XLSX_TYPE)},
+        admin_url(Measure, "import_preview", concept.pk), confirm_data(upload, preview), **kwargs
     )
 
 
@@ -243,11 +245,7 @@ def test_admin_import_previews_and_applies_through_the_editor_import(client, adm
     assert preview.context["counts"]["changed"] == 1
     version_before = Measure.objects.get(concept=concept, code="M001").version
 
-    token = response.url.split("datei=")[1]
-    done = client.post(
-        admin_url(Measure, "import_preview", concept.pk),
-        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
-    )
+    done = _admin_confirm(client, concept, response, preview)
     assert done.status_code == 302
     assert done.url == f"{admin_url(Measure, 'changelist')}?concept__id__exact={concept.pk}"
     line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
@@ -279,10 +277,7 @@ def test_admin_import_shows_every_error_and_saves_nothing(client, admin_user):
         ),
     ]
     assert "Änderungen übernehmen" not in preview.content.decode()
-    forged = client.post(
-        admin_url(Measure, "import_preview", concept.pk),
-        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
-    )
+    forged = _admin_confirm(client, concept, response, preview)
     assert forged.status_code == 409
     assert "Die Datei enthält Fehler; es wurde nichts übernommen." in forged.content.decode()
     assert db_snapshot(concept) == before
@@ -327,7 +322,7 @@ def test_admin_import_refuses_a_concept_that_does_not_exist(client, admin_user):
         admin_url(Measure, "import"),
         {
             "concept": 999999,
-            "file": SimpleUploadedFile("M.xlsx", workbook_bytes(workbook), content_type=XLSX_TYPE),
+            "file": xlsx_upload(workbook_bytes(workbook), "M.xlsx"),
         },
     )
 
@@ -342,7 +337,7 @@ def _admin_preview(client, concept, workbook):
     """Upload ``workbook`` for ``concept`` in the admin and open the preview: (token, preview)."""
     response = _admin_upload(client, concept, workbook_bytes(workbook))
     assert response.status_code == 302
-    return response.url.split("datei=")[1], client.get(response.url)
+    return pending_token(response), client.get(response.url)
 
 
 def test_admin_import_refuses_a_stale_preview_and_a_wrong_digest(client, admin_user):
@@ -443,28 +438,14 @@ def test_admin_import_permission(client):
 
 def test_admin_import_warns_of_reset_signoffs(client, admin_user):
     concept, _programmes = kuf_concept(2)
-    hallenbeck = concept.municipalities.get(name="Hallenbeck")
-    rows = kuf_rows_for_concept(concept=concept)
-    own_rows = [row for row in rows if row.measure.municipality.key == "Hallenbeck"]
-    review_services.kuf_signoff_create(
-        target=ReviewTarget(concept=concept, municipality=hallenbeck),
-        rows=rows,
-        state=KufSignoff.State.APPROVED,
-        reason="",
-        seen_hash=fingerprint.fingerprint_all(own_rows),
-        user=admin_user,
-    )
+    factories.make_signoff(concept, concept.municipalities.get(name="Hallenbeck"), admin_user)
     client.force_login(admin_user)
     workbook = measure_list_workbook(concept)
     workbook["Kostenzeilen"].cell(row=2, column=5).value = 7777  # M001, Hallenbeck
     response = _admin_upload(client, concept, workbook_bytes(workbook))
     preview = client.get(response.url)
 
-    done = client.post(
-        admin_url(Measure, "import_preview", concept.pk),
-        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
-        follow=True,
-    )
+    done = _admin_confirm(client, concept, response, preview, follow=True)
 
     texts = [str(message) for message in done.context["messages"]]
     assert any("Die Prüfung der KuF von Hallenbeck („geprüft“) ist zurückgesetzt" in t for t in texts)
@@ -508,14 +489,7 @@ def test_admin_import_query_count_does_not_grow(client, admin_user, django_asser
         preview = client.get(response.url)
     assert preview.context["counts"]["changed"] == count
     with django_assert_num_queries(ADMIN_APPLY_QUERIES):
-        done = client.post(
-            admin_url(Measure, "import_preview", concept.pk),
-            {
-                "datei": response.url.split("datei=")[1],
-                "digest": preview.context["plan"].digest,
-                "apply": "1",
-            },
-        )
+        done = _admin_confirm(client, concept, response, preview)
 
     assert done.status_code == 302
     assert CostLine.objects.filter(measure__concept=concept, year=2025, gross=7777).count() == count
@@ -735,16 +709,7 @@ def _review_records(admin_user, count: int):
     rows = kuf_rows_for_concept(concept=concept)
     for _number in range(count):
         for municipality in (hallenbeck, rheinwerth):
-            review_services.kuf_signoff_create(
-                target=ReviewTarget(concept=concept, municipality=municipality),
-                rows=rows,
-                state=KufSignoff.State.APPROVED,
-                reason="",
-                seen_hash=fingerprint.fingerprint_all(
-                    [r for r in rows if r.measure.municipality.key == municipality.name]
-                ),
-                user=admin_user,
-            )
+            factories.make_signoff(concept, municipality, admin_user, rows=rows)
     for measure in measures:
         review_services.kuf_comment_create(measure=measure, text="Stimmt die Summe?", user=admin_user)
     return version

@@ -22,10 +22,14 @@ from projects import spreadsheets
 from projects.formatting import format_number, format_percent
 from tests import factories as f
 from tests.excel import (
+    column_of,
     db_snapshot,
     kuf_concept,
     measure_list_workbook,
     open_workbook,
+    plan_errors,
+    plan_for,
+    refused_apply,
     with_formula_texts,
     workbook_bytes,
 )
@@ -36,23 +40,15 @@ pytestmark = pytest.mark.django_db
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
-def plan_for(concept, data: bytes, name: str = "Maßnahmen.xlsx") -> imports.ImportPlan:
-    return imports.import_plan(concept=concept, parsed=imports.read_upload(name=name, data=data))
-
-
 def apply(concept, data: bytes, user=None, name: str = "Maßnahmen.xlsx") -> imports.ImportPlan:
     parsed = imports.read_upload(name=name, data=data)
     plan = imports.import_plan(concept=concept, parsed=parsed)
-    assert plan.ok, errors(plan)
+    assert plan.ok, plan_errors(plan)
     return imports.import_apply(concept=concept, parsed=parsed, digest=plan.digest, user=user)
 
 
-def column(ws, header: str) -> int:
-    return next(cell.column for cell in ws[1] if cell.value == header)
-
-
 def set_cell(ws, row: int, header: str, value) -> None:
-    ws.cell(row=row, column=column(ws, header)).value = value
+    ws.cell(row=row, column=column_of(ws, header)).value = value
 
 
 def row_of(ws, code: str, start: int = 2) -> int:
@@ -77,10 +73,6 @@ def german_csv(ws, encoding: str = "utf-8-sig") -> bytes:
     return out.getvalue().encode(encoding)
 
 
-def errors(plan) -> list[tuple[str, int, str, str]]:
-    return [(issue.sheet, issue.row, issue.column, issue.message) for issue in plan.errors]
-
-
 # --- Round trip ------------------------------------------------------------------------------------
 
 
@@ -89,16 +81,11 @@ def test_exported_workbook_reimports_unchanged():
     with_formula_texts(concept)
     before = db_snapshot(concept)
     plan = plan_for(concept, workbook_bytes(measure_list_workbook(concept)))
-    assert plan.ok, errors(plan)
+    assert plan.ok, plan_errors(plan)
     assert plan.counts == {"new": 0, "changed": 0, "unchanged": 4 + 12 + 12, "deleted": 0, "error": 0}
     assert not plan.has_changes
-    with pytest.raises(imports.ImportRefused):  # nothing to apply is fine, a wrong digest is not
-        imports.import_apply(
-            concept=concept,
-            parsed=imports.read_upload(name="x.xlsx", data=workbook_bytes(measure_list_workbook(concept))),
-            digest="stale",
-            user=None,
-        )
+    # Nothing to apply is fine, a wrong digest is not.
+    refused_apply(concept, workbook_bytes(measure_list_workbook(concept)), digest="stale")
     assert db_snapshot(concept) == before
 
 
@@ -113,7 +100,7 @@ def test_german_csv_reimports_unchanged():
     ):
         data = german_csv(workbook[sheet], encoding)
         plan = plan_for(concept, data, name=f"{sheet}.csv")
-        assert plan.ok, errors(plan)
+        assert plan.ok, plan_errors(plan)
         assert {outcome.status for outcome in plan.outcomes} == {"unchanged"}, sheet
 
 
@@ -123,8 +110,8 @@ def test_formula_looking_text_comes_back_as_text():
     ws = workbook["Maßnahmen"]
     set_cell(ws, 2, "Titel", "=1+1")
     set_cell(ws, 2, "Träger", "@SUMME(A1)")
-    ws.cell(row=2, column=column(ws, "Titel")).data_type = "s"
-    ws.cell(row=2, column=column(ws, "Träger")).data_type = "s"
+    ws.cell(row=2, column=column_of(ws, "Titel")).data_type = "s"
+    ws.cell(row=2, column=column_of(ws, "Träger")).data_type = "s"
     apply(concept, workbook_bytes(workbook))
     measure = Measure.objects.get(concept=concept, code="M001")
     assert (measure.title, measure.responsible_body) == ("=1+1", "@SUMME(A1)")
@@ -152,7 +139,7 @@ def test_changes_are_previewed_applied_and_recorded_in_the_history():
     modules.append(["M100", None, "Zuwendung", programmes["lz"].code, None, 50, None, None])
 
     plan = plan_for(concept, workbook_bytes(workbook))
-    assert plan.ok, errors(plan)
+    assert plan.ok, plan_errors(plan)
     by_key = {(o.kind, o.key): o for o in plan.outcomes}
     changed = by_key[("measures", "M001")]
     assert changed.status == "changed"
@@ -257,7 +244,7 @@ def test_percent_formats_and_german_numbers():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     ws = workbook["Finanzierung"]
-    cell = ws.cell(row=2, column=column(ws, "Anteil (%)"))
+    cell = ws.cell(row=2, column=column_of(ws, "Anteil (%)"))
     cell.value, cell.number_format = 0.125, "0.0%"  # typed "12,5 %" in German Excel
     set_cell(ws, 3, "Anteil (%)", "37,5 %")
     set_cell(ws, 3, "Satz (%)", "62,5")
@@ -410,7 +397,7 @@ def test_bad_input_gives_its_message_and_changes_nothing(sheet, row, header, val
     plan = plan_for(concept, data)
     assert not plan.ok
     found = [issue for issue in plan.errors if issue.sheet == sheet and issue.row == row]
-    assert found, errors(plan)
+    assert found, plan_errors(plan)
     if header == "Anteil (%)":
         assert found[0].column == "Anteil (%)"
         assert "doppelt gefördert" in found[0].message
@@ -420,14 +407,8 @@ def test_bad_input_gives_its_message_and_changes_nothing(sheet, row, header, val
             assert found[0].message.startswith("Unbekannter Wert")
         else:
             assert found[0].message == message
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.import_apply(
-            concept=concept,
-            parsed=imports.read_upload(name="x.xlsx", data=data),
-            digest=plan.digest,
-            user=None,
-        )
-    assert refused.value.message == "Die Datei enthält Fehler; es wurde nichts übernommen."
+    refused = refused_apply(concept, data, digest=plan.digest)
+    assert refused.message == "Die Datei enthält Fehler; es wurde nichts übernommen."
     assert db_snapshot(concept) == before
 
 
@@ -440,7 +421,7 @@ def test_a_new_measure_outside_the_programme_years_is_refused():
     set_cell(measures, 3, "Ende", 2040)
     before = db_snapshot(concept)
     plan = plan_for(concept, workbook_bytes(workbook))
-    assert errors(plan) == [
+    assert plan_errors(plan) == [
         ("Maßnahmen", 3, "Beginn", "Beginn 2019 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
         ("Maßnahmen", 3, "Ende", "Ende 2040 liegt außerhalb der Programmjahre des Konzepts (2024–2030)."),
     ]
@@ -452,7 +433,7 @@ def test_a_stored_period_outside_the_programme_years_still_reimports_unchanged()
     concept, _programmes = kuf_concept(1)
     Measure.objects.filter(concept=concept).update(start_year=2019, end_year=2040)
     plan = plan_for(concept, workbook_bytes(measure_list_workbook(concept)))
-    assert plan.ok, errors(plan)
+    assert plan.ok, plan_errors(plan)
     assert not plan.has_changes
 
 
@@ -470,7 +451,7 @@ def test_every_bad_cell_of_a_row_is_named():
     set_cell(measures, 3, "Ziele", "Z9")
     set_cell(measures, 3, "Reihenfolge", -1)
     plan = plan_for(concept, workbook_bytes(workbook))
-    assert sorted(errors(plan)) == sorted(
+    assert sorted(plan_errors(plan)) == sorted(
         [
             ("Maßnahmen", 2, "Handlungsfeld", "Unbekanntes Handlungsfeld „HF9“. Vorhanden: HF1, HF2."),
             ("Maßnahmen", 2, "Kommune", "Die Kommune „Nirgendwo“ ist an diesem Konzept nicht beteiligt."),
@@ -504,13 +485,7 @@ def test_one_bad_row_stops_every_other_row():
     data = workbook_bytes(workbook)
     plan = plan_for(concept, data)
     assert plan.count("changed") == 1 and plan.count("error") == 1
-    with pytest.raises(imports.ImportRefused):
-        imports.import_apply(
-            concept=concept,
-            parsed=imports.read_upload(name="x.xlsx", data=data),
-            digest=plan.digest,
-            user=None,
-        )
+    refused_apply(concept, data, digest=plan.digest)
     assert db_snapshot(concept) == before
 
 
@@ -521,14 +496,7 @@ def test_a_changed_database_since_the_preview_is_refused():
     data = workbook_bytes(workbook)
     plan = plan_for(concept, data)
     CostLine.objects.filter(measure__concept=concept, year=2025).update(gross=Decimal("4000.00"))
-    with pytest.raises(imports.ImportRefused) as refused:
-        imports.import_apply(
-            concept=concept,
-            parsed=imports.read_upload(name="x.xlsx", data=data),
-            digest=plan.digest,
-            user=None,
-        )
-    assert "seit der Vorschau geändert" in refused.value.message
+    assert "seit der Vorschau geändert" in refused_apply(concept, data, digest=plan.digest).message
     assert CostLine.objects.get(measure__concept=concept, year=2025).gross == Decimal("4000.00")
 
 
@@ -539,7 +507,7 @@ def test_narrowing_a_period_must_not_strand_stored_costs():
     del workbook["Finanzierung"]
     set_cell(workbook["Maßnahmen"], 2, "Ende", 2026)
     plan = plan_for(concept, workbook_bytes(workbook))
-    assert errors(plan) == [
+    assert plan_errors(plan) == [
         (
             "Maßnahmen",
             2,
@@ -558,7 +526,7 @@ def test_a_workbook_of_another_concept_is_refused_by_its_ids():
         2,
         "Kennung",
         "Zu dieser Kennung gibt es keine Maßnahme in diesem Konzept.",
-    ) in errors(plan)
+    ) in plan_errors(plan)
 
 
 @pytest.mark.parametrize(
@@ -578,7 +546,7 @@ def test_unreadable_files_are_refused(name, data, message):
 def test_wrong_sheet_layout_names_the_missing_columns():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
-    workbook["Kostenzeilen"].delete_cols(column(workbook["Kostenzeilen"], "Jahr"))
+    workbook["Kostenzeilen"].delete_cols(column_of(workbook["Kostenzeilen"], "Jahr"))
     with pytest.raises(imports.ImportFileError) as error:
         imports.read_upload(name="x.xlsx", data=workbook_bytes(workbook))
     assert [(i.sheet, i.row, i.column, i.message) for i in error.value.issues] == [
@@ -636,9 +604,9 @@ def _changed_file(concept) -> bytes:
     workbook = measure_list_workbook(concept)
     measures, costs = workbook["Maßnahmen"], workbook["Kostenzeilen"]
     for r in range(2, measures.max_row + 1):
-        measures.cell(row=r, column=column(measures, "Titel")).value = f"Neu {r}"
+        measures.cell(row=r, column=column_of(measures, "Titel")).value = f"Neu {r}"
     for r in range(2, costs.max_row + 1, 3):
-        costs.cell(row=r, column=column(costs, "Gesamtkosten")).value = 1234
+        costs.cell(row=r, column=column_of(costs, "Gesamtkosten")).value = 1234
     costs.append(["M001", None, 2026, 10, 1, 0, None])
     return workbook_bytes(workbook)
 
@@ -679,19 +647,19 @@ def test_missing_optional_columns_keep_the_stored_values():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     costs = workbook["Kostenzeilen"]
-    costs.delete_cols(column(costs, "Bemerkung"))
-    costs.delete_cols(column(costs, "davon nicht förderfähig"))
+    costs.delete_cols(column_of(costs, "Bemerkung"))
+    costs.delete_cols(column_of(costs, "davon nicht förderfähig"))
     set_cell(costs, 2, "Gesamtkosten", 2000)
     measures = workbook["Maßnahmen"]
     for header in ("Beschreibung", "Status", "Kennung"):
-        measures.delete_cols(column(measures, header))
+        measures.delete_cols(column_of(measures, header))
     plan = apply(concept, workbook_bytes(workbook))
     assert plan.counts["changed"] == 1
     line = CostLine.objects.get(measure__concept=concept, year=2025)
     assert (line.gross, line.ineligible, line.note) == (Decimal("2000.00"), Decimal("0.33"), "Zeile 2025")
     set_cell(costs, 2, "Gesamtkosten", "0,10")
     plan = plan_for(concept, workbook_bytes(workbook))
-    assert errors(plan) == [
+    assert plan_errors(plan) == [
         (
             "Kostenzeilen",
             2,

@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -17,7 +16,17 @@ from funding.exchange import imports
 from measures.models import Measure
 from tests import factories as f
 from tests.admin_helpers import admin_url
-from tests.excel import XLSX_TYPE, db_snapshot, kuf_concept, measure_list_workbook, workbook_bytes
+from tests.excel import (
+    column_of,
+    db_snapshot,
+    kuf_concept,
+    measure_list_workbook,
+    plan_errors,
+    plan_for,
+    refused_apply,
+    workbook_bytes,
+    xlsx_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,24 +38,9 @@ NOT_A_RATE = "Bitte einen Prozentsatz angeben, z. B. 12,5 %."
 RATE_RANGE = "Ein Prozentsatz muss zwischen 0 und 100 liegen (Angabe in Prozent)."
 
 
-def _column(ws, header: str) -> int:
-    return next(cell.column for cell in ws[1] if cell.value == header)
-
-
-def _errors(plan) -> list[tuple[str, int, str, str]]:
-    return [(issue.sheet, issue.row, issue.column, issue.message) for issue in plan.errors]
-
-
-def _plan(concept, data: bytes, name: str = "Maßnahmen.xlsx") -> imports.ImportPlan:
-    return imports.import_plan(concept=concept, parsed=imports.read_upload(name=name, data=data))
-
-
 def _refused_and_nothing_saved(concept, data: bytes, plan, name: str = "Maßnahmen.xlsx") -> None:
     before = db_snapshot(concept)
-    with pytest.raises(imports.ImportRefused):
-        imports.import_apply(
-            concept=concept, parsed=imports.read_upload(name=name, data=data), digest=plan.digest, user=None
-        )
+    refused_apply(concept, data, digest=plan.digest, name=name)
     assert db_snapshot(concept) == before
 
 
@@ -151,10 +145,10 @@ def test_numbers_too_large_nan_or_infinite_are_cell_errors(sheet, header, value,
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     ws = workbook[sheet]
-    ws.cell(row=2, column=_column(ws, header)).value = value
+    ws.cell(row=2, column=column_of(ws, header)).value = value
     data = workbook_bytes(workbook)
-    plan = _plan(concept, data)
-    assert (sheet, 2, header, message) in _errors(plan)
+    plan = plan_for(concept, data)
+    assert (sheet, 2, header, message) in plan_errors(plan)
     _refused_and_nothing_saved(concept, data, plan)
 
 
@@ -165,8 +159,8 @@ def test_numbers_too_large_nan_or_infinite_are_cell_errors(sheet, header, value,
 def test_numbers_too_large_nan_or_infinite_in_a_csv(value, message):
     concept, _programmes = kuf_concept(1)
     data = f"Kürzel;Jahr;Kostengruppe;Gesamtkosten\r\nM001;2025;9;{value}\r\n".encode()
-    plan = _plan(concept, data, name="Kostenzeilen.csv")
-    assert _errors(plan) == [("Kostenzeilen", 2, "Gesamtkosten", message)]
+    plan = plan_for(concept, data, name="Kostenzeilen.csv")
+    assert plan_errors(plan) == [("Kostenzeilen", 2, "Gesamtkosten", message)]
     _refused_and_nothing_saved(concept, data, plan, name="Kostenzeilen.csv")
 
 
@@ -181,8 +175,8 @@ def test_numbers_too_large_nan_or_infinite_in_a_csv(value, message):
 def test_numeric_cells_too_large_or_infinite(raw, message):
     concept, _programmes = kuf_concept(1)
     data = raw_xlsx(cost_sheet(raw))
-    plan = _plan(concept, data)
-    assert ("Kostenzeilen", 2, "Gesamtkosten", message) in _errors(plan)
+    plan = plan_for(concept, data)
+    assert ("Kostenzeilen", 2, "Gesamtkosten", message) in plan_errors(plan)
     _refused_and_nothing_saved(concept, data, plan)
 
 
@@ -304,15 +298,13 @@ def test_an_unreadable_workbook_gives_one_message(case):
 @pytest.fixture
 def editor(client):
     concept, _programmes = kuf_concept(1)
-    user = f.make_user()
-    f.make_membership(concept, user, "editor")
-    client.force_login(user)
+    client.force_login(f.make_editor(concept))
     return concept
 
 
 @pytest.mark.parametrize("case", ["truncated sheet", "random bytes", "empty", "numeric cell not a number"])
 def test_the_editor_upload_refuses_an_unreadable_workbook(client, editor, case):
-    upload = SimpleUploadedFile("Maßnahmen.xlsx", UNREADABLE_FILES[case](), content_type=XLSX_TYPE)
+    upload = xlsx_upload(UNREADABLE_FILES[case]())
     before = db_snapshot(editor)
     response = client.post(reverse("funding:import_upload", args=[editor.slug]), {"file": upload})
     assert response.status_code == 400
@@ -324,7 +316,7 @@ def test_the_editor_upload_refuses_an_unreadable_workbook(client, editor, case):
 def test_the_admin_upload_refuses_an_unreadable_workbook(client, admin_user, case):
     concept, _programmes = kuf_concept(1)
     client.force_login(admin_user)
-    upload = SimpleUploadedFile("Maßnahmen.xlsx", UNREADABLE_FILES[case](), content_type=XLSX_TYPE)
+    upload = xlsx_upload(UNREADABLE_FILES[case]())
     before = db_snapshot(concept)
     response = client.post(admin_url(Measure, "import"), {"concept": concept.pk, "file": upload})
     assert response.status_code == 400
@@ -339,11 +331,11 @@ def test_a_formula_is_named_not_read_as_empty():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     measures, costs = workbook["Maßnahmen"], workbook["Kostenzeilen"]
-    measures.cell(row=2, column=_column(measures, "Titel")).value = '=HYPERLINK("http://x","Titel")'
-    costs.cell(row=2, column=_column(costs, "Gesamtkosten")).value = "=1+2"
+    measures.cell(row=2, column=column_of(measures, "Titel")).value = '=HYPERLINK("http://x","Titel")'
+    costs.cell(row=2, column=column_of(costs, "Gesamtkosten")).value = "=1+2"
     data = workbook_bytes(workbook)
-    plan = _plan(concept, data)
-    assert _errors(plan) == [
+    plan = plan_for(concept, data)
+    assert plan_errors(plan) == [
         ("Maßnahmen", 2, "Titel", FORMULA),
         ("Kostenzeilen", 2, "Gesamtkosten", FORMULA),
     ]
@@ -353,19 +345,19 @@ def test_a_formula_is_named_not_read_as_empty():
 def test_a_formula_with_a_stored_result_is_named_too():
     """Excel saves a formula's last result with it; the import still does not take it silently."""
     concept, _programmes = kuf_concept(1)
-    plan = _plan(concept, raw_xlsx(cost_sheet('<c r="D2"><f>1000+2</f><v>1002</v></c>')))
-    assert _errors(plan) == [("Kostenzeilen", 2, "Gesamtkosten", FORMULA)]
+    plan = plan_for(concept, raw_xlsx(cost_sheet('<c r="D2"><f>1000+2</f><v>1002</v></c>')))
+    assert plan_errors(plan) == [("Kostenzeilen", 2, "Gesamtkosten", FORMULA)]
 
 
 def test_formula_looking_text_is_still_text():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     measures = workbook["Maßnahmen"]
-    cell = measures.cell(row=2, column=_column(measures, "Titel"))
+    cell = measures.cell(row=2, column=column_of(measures, "Titel"))
     cell.value = "=kein Formel"
     cell.data_type = "s"
-    plan = _plan(concept, workbook_bytes(workbook))
-    assert plan.ok, _errors(plan)
+    plan = plan_for(concept, workbook_bytes(workbook))
+    assert plan.ok, plan_errors(plan)
     assert plan.count("changed") == 1
 
 
@@ -376,11 +368,11 @@ def test_a_text_over_its_limit_is_named_with_the_limit():
     concept, _programmes = kuf_concept(1)
     workbook = measure_list_workbook(concept)
     measures, costs = workbook["Maßnahmen"], workbook["Kostenzeilen"]
-    measures.cell(row=2, column=_column(measures, "Beschreibung")).value = "x" * 20_001
-    costs.cell(row=2, column=_column(costs, "Bemerkung")).value = "x" * 301
+    measures.cell(row=2, column=column_of(measures, "Beschreibung")).value = "x" * 20_001
+    costs.cell(row=2, column=column_of(costs, "Bemerkung")).value = "x" * 301
     data = workbook_bytes(workbook)
-    plan = _plan(concept, data)
-    assert _errors(plan) == [
+    plan = plan_for(concept, data)
+    assert plan_errors(plan) == [
         (
             "Maßnahmen",
             2,

@@ -6,14 +6,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from funding.exchange import applying
 from funding.models import FundingProgramme
 from measures.models import Measure
 from tests import factories as f
-from tests.excel import XLSX_TYPE, kuf_concept, measure_list_workbook, workbook_bytes
+from tests.excel import kuf_concept, measure_list_workbook, pending_token, workbook_bytes, xlsx_upload
 from tests.funding.editor_page import create_url, edit_post, full_post
 from tests.projects.test_races import assert_race_answers_like_a_duplicate
 
@@ -112,18 +111,17 @@ def test_an_import_creating_a_measure_code_just_taken(client, monkeypatch):
     """The import checks codes when it makes its plan; a measure created with one of its new codes in
     the meantime makes it refuse with the code named, nothing applied."""
     concept, _programmes = kuf_concept(2)
-    editor = f.make_user()
-    f.make_membership(concept, editor, "editor")
-    client.force_login(editor)
+    client.force_login(f.make_editor(concept))
     workbook = measure_list_workbook(concept)
     sheet = workbook["Maßnahmen"]
     sheet.append([cell.value for cell in sheet[2]])
     sheet.cell(row=sheet.max_row, column=1).value = "M900"
     uid_column = [cell.value for cell in sheet[1]].index("Kennung") + 1
     sheet.cell(row=sheet.max_row, column=uid_column).value = None  # a new measure
-    upload = SimpleUploadedFile("Maßnahmen.xlsx", workbook_bytes(workbook), content_type=XLSX_TYPE)
-    token = client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload}).url
-    token = token.split("datei=")[1]
+    upload = xlsx_upload(workbook_bytes(workbook))
+    token = pending_token(
+        client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
+    )
     preview_url = reverse("funding:import_preview", args=[concept.slug])
     plan = client.get(preview_url, {"datei": token}).context["plan"]
     assert plan.ok

@@ -5,15 +5,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from funding.exchange import views as exchange_views
-from funding.kuf.selectors import kuf_rows_for_concept
-from funding.models import CostLine, KufSignoff
-from funding.review import services as review_services
-from funding.rules import ReviewTarget
-from funding.versions import fingerprint
+from funding.models import CostLine
 from measures.models import Measure
 from projects.models import ConceptMembership
 from tests import factories as f
-from tests.excel import XLSX_TYPE, kuf_concept, measure_list_workbook, workbook_bytes
+from tests.excel import (
+    confirm_data,
+    kuf_concept,
+    measure_list_workbook,
+    pending_token,
+    workbook_bytes,
+    xlsx_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +26,21 @@ Role = ConceptMembership.Role
 @pytest.fixture
 def setup(client):
     concept, _programmes = kuf_concept(2)
-    editor = f.make_user()
-    f.make_membership(concept, editor, Role.EDITOR)
+    editor = f.make_editor(concept)
     client.force_login(editor)
     return concept, editor
 
 
 def _upload(client, concept, workbook, name="Maßnahmen.xlsx"):
-    upload = SimpleUploadedFile(name, workbook_bytes(workbook), content_type=XLSX_TYPE)
+    upload = xlsx_upload(workbook_bytes(workbook), name)
     return client.post(reverse("funding:import_upload", args=[concept.slug]), {"file": upload})
+
+
+def _confirm(client, concept, upload, preview, **kwargs):
+    """Press "Änderungen übernehmen" on the ``preview`` of ``upload``."""
+    return client.post(
+        reverse("funding:import_preview", args=[concept.slug]), confirm_data(upload, preview), **kwargs
+    )
 
 
 def _cost_cell(workbook, row=2):
@@ -59,11 +68,7 @@ def test_upload_preview_confirm(client, setup):
     context = preview.context
     assert context["counts"]["changed"] == 1
 
-    token = preview_url.split("datei=")[1]
-    response = client.post(
-        reverse("funding:import_preview", args=[concept.slug]),
-        {"datei": token, "digest": context["plan"].digest, "apply": "1"},
-    )
+    response = _confirm(client, concept, response, preview)
     assert response.status_code == 302
     assert response.url == reverse("funding:measure_list", args=[concept.slug])
     line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
@@ -89,11 +94,7 @@ def test_errors_are_shown_with_row_and_column_and_no_confirm_button(client, setu
     assert "Änderungen übernehmen" not in html
     # A forged confirmation applies nothing either.
     before = list(CostLine.objects.values_list("pk", "gross"))
-    token = response.url.split("datei=")[1]
-    forged = client.post(
-        reverse("funding:import_preview", args=[concept.slug]),
-        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
-    )
+    forged = _confirm(client, concept, response, preview)
     assert forged.status_code == 409
     assert "Die Datei enthält Fehler; es wurde nichts übernommen." in forged.content.decode()
     assert list(CostLine.objects.values_list("pk", "gross")) == before
@@ -106,11 +107,7 @@ def test_a_stale_preview_is_not_applied(client, setup):
     response = _upload(client, concept, workbook)
     preview = client.get(response.url)
     CostLine.objects.filter(measure__code="M001", year=2025).update(gross=4000)
-    token = response.url.split("datei=")[1]
-    stale = client.post(
-        reverse("funding:import_preview", args=[concept.slug]),
-        {"datei": token, "digest": preview.context["plan"].digest, "apply": "1"},
-    )
+    stale = _confirm(client, concept, response, preview)
     assert stale.status_code == 409
     assert "seit der Vorschau geändert" in stale.content.decode()
     assert "4.000,00 € → 5.000,00 €" in stale.content.decode()  # the new preview
@@ -127,8 +124,7 @@ def test_unchanged_file_offers_nothing_to_apply(client, setup):
 
 def test_cancel_drops_the_pending_file(client, setup):
     concept, _editor = setup
-    response = _upload(client, concept, measure_list_workbook(concept))
-    token = response.url.split("datei=")[1]
+    token = pending_token(_upload(client, concept, measure_list_workbook(concept)))
     cancelled = client.post(
         reverse("funding:import_preview", args=[concept.slug]), {"datei": token, "cancel": "1"}
     )
@@ -178,13 +174,11 @@ def test_a_token_belongs_to_its_concept_and_session(client, setup):
     concept, editor = setup
     other, _ = kuf_concept(1)
     f.make_membership(other, editor, Role.EDITOR)
-    token = _upload(client, concept, measure_list_workbook(concept)).url.split("datei=")[1]
+    token = pending_token(_upload(client, concept, measure_list_workbook(concept)))
     wrong = client.get(reverse("funding:import_preview", args=[other.slug]), {"datei": token})
     assert wrong.status_code == 302
     client.logout()
-    colleague = f.make_user()
-    f.make_membership(concept, colleague, Role.EDITOR)
-    client.force_login(colleague)
+    client.force_login(f.make_editor(concept))
     assert (
         client.get(reverse("funding:import_preview", args=[concept.slug]), {"datei": token}).status_code
         == 302
@@ -215,28 +209,14 @@ def test_measure_list_links_to_import_and_export(client, setup):
 def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
     concept, _editor = setup
     reviewer = f.make_user()
-    rows = kuf_rows_for_concept(concept=concept)
     for name in ("Hallenbeck", "Rheinwerth"):
-        municipality = concept.municipalities.get(name=name)
-        own = [row for row in rows if row.measure.municipality.key == name]
-        review_services.kuf_signoff_create(
-            target=ReviewTarget(concept=concept, municipality=municipality),
-            rows=rows,
-            state=KufSignoff.State.APPROVED,
-            reason="",
-            seen_hash=fingerprint.fingerprint_all(own),
-            user=reviewer,
-        )
+        f.make_signoff(concept, concept.municipalities.get(name=name), reviewer)
     workbook = measure_list_workbook(concept)
     _cost_cell(workbook).value = 7777  # M001 of Hallenbeck; Rheinwerth's rows stay as they are
     response = _upload(client, concept, workbook)
     preview = client.get(response.url)
 
-    done = client.post(
-        reverse("funding:import_preview", args=[concept.slug]),
-        {"datei": response.url.split("datei=")[1], "digest": preview.context["plan"].digest, "apply": "1"},
-        follow=True,
-    )
+    done = _confirm(client, concept, response, preview, follow=True)
 
     warnings = [str(m) for m in done.context["messages"] if m.level_tag == "warning"]
     assert warnings == [
@@ -277,9 +257,7 @@ def _every_measure_changed(concept):
 @pytest.mark.parametrize("count", [2, 20])
 def test_import_pages_query_count_does_not_grow(client, django_assert_num_queries, count):
     concept, _programmes = kuf_concept(count)
-    editor = f.make_user()
-    f.make_membership(concept, editor, Role.EDITOR)
-    client.force_login(editor)
+    client.force_login(f.make_editor(concept))
     workbook = _every_measure_changed(concept)
 
     with django_assert_num_queries(UPLOAD_PAGE_QUERIES):
@@ -290,14 +268,7 @@ def test_import_pages_query_count_does_not_grow(client, django_assert_num_querie
         preview = client.get(response.url)
     assert preview.context["counts"]["changed"] == count
     with django_assert_num_queries(CONFIRM_QUERIES):
-        done = client.post(
-            reverse("funding:import_preview", args=[concept.slug]),
-            {
-                "datei": response.url.split("datei=")[1],
-                "digest": preview.context["plan"].digest,
-                "apply": "1",
-            },
-        )
+        done = _confirm(client, concept, response, preview)
 
     assert done.status_code == 302
     assert CostLine.objects.filter(measure__concept=concept, year=2025, gross=7777).count() == count
