@@ -14,7 +14,7 @@ from measures.models import Measure
 from tests import factories as f
 from tests.excel import kuf_concept, measure_list_workbook, pending_token, workbook_bytes, xlsx_upload
 from tests.funding.editor_page import create_url, edit_post, full_post
-from tests.projects.test_races import assert_race_answers_like_a_duplicate
+from tests.races import assert_race_answers_like_a_duplicate
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,9 @@ def _programme_data(**changes) -> dict:
     return {**data, "default_rate": "90", "max_rate": "90", **changes}
 
 
-def test_two_creates_of_one_programme_code(admin_client, monkeypatch):
+def test_two_creates_of_one_programme_code(admin_client):
     assert_race_answers_like_a_duplicate(
         admin_client,
-        monkeypatch,
         url=reverse("funding:programme_create"),
         data=_programme_data(),
         model=FundingProgramme,
@@ -46,11 +45,10 @@ def test_two_creates_of_one_programme_code(admin_client, monkeypatch):
     )
 
 
-def test_renaming_a_programme_to_a_code_just_taken(admin_client, monkeypatch):
+def test_renaming_a_programme_to_a_code_just_taken(admin_client):
     programme = f.make_programme(code="ZIO-ALT")
     assert_race_answers_like_a_duplicate(
         admin_client,
-        monkeypatch,
         url=reverse("funding:programme_edit", kwargs={"pk": programme.pk}),
         data=_programme_data(),
         model=FundingProgramme,
@@ -73,10 +71,9 @@ def _other_measure(s) -> Measure:
     )
 
 
-def test_two_creates_of_one_measure_code(client, monkeypatch, s):
+def test_two_creates_of_one_measure_code(client, s):
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=create_url(s),
         data=full_post(s),
         model=Measure,
@@ -85,7 +82,7 @@ def test_two_creates_of_one_measure_code(client, monkeypatch, s):
     )
 
 
-def test_renaming_a_measure_to_a_code_just_taken(client, monkeypatch, s):
+def test_renaming_a_measure_to_a_code_just_taken(client, s):
     measure = f.make_measure(
         s["concept"],
         s["field"],
@@ -96,7 +93,6 @@ def test_renaming_a_measure_to_a_code_just_taken(client, monkeypatch, s):
     )
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk]),
         data=edit_post(measure, s),
         model=Measure,

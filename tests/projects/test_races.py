@@ -17,35 +17,16 @@ from projects.models import (
     Quarter,
 )
 from tests import factories as f
-from tests.races import clash_after_validation
+from tests.races import assert_race_answers_like_a_duplicate
 
 pytestmark = pytest.mark.django_db
 
 Role = ConceptMembership.Role
 
 
-def assert_race_answers_like_a_duplicate(client, monkeypatch, *, url, data, model, clash, field):
-    """POST ``data`` while the row ``clash()`` lands just before our save, then POST it again with that
-    row stored: both answers are the form with the same message at ``field``, and ours is not saved."""
-    before = model.objects.count()
-    with monkeypatch.context() as patch:
-        clash_after_validation(patch, model, lambda: model.objects.bulk_create([clash()]))
-        raced = client.post(url, data)
-    assert raced.status_code == 200
-    # The simulated other row went with our rolled-back transaction; in a real race it stays.
-    assert model.objects.count() == before
-    model.objects.bulk_create([clash()])
-    sequential = client.post(url, data)
-    assert sequential.status_code == 200
-    assert sequential.context["form"].errors[field]
-    assert raced.context["form"].errors[field] == sequential.context["form"].errors[field]
-    assert model.objects.count() == before + 1
-
-
-def test_two_creates_of_one_municipality(client, monkeypatch, edited_concept):
+def test_two_creates_of_one_municipality(client, editor):
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("projects:municipality_create"),
         data={"name": "Rheinwerth", "ags": "05958004", "state": "NW", "population": "24000"},
         model=Municipality,
@@ -54,10 +35,9 @@ def test_two_creates_of_one_municipality(client, monkeypatch, edited_concept):
     )
 
 
-def test_two_creates_of_one_organisation(client, monkeypatch, edited_concept):
+def test_two_creates_of_one_organisation(client, editor):
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("projects:organisation_create"),
         data={"name": "Stadtplanung Nord", "kind": "planning_office", "city": "", "website": ""},
         model=Organisation,
@@ -66,12 +46,11 @@ def test_two_creates_of_one_organisation(client, monkeypatch, edited_concept):
     )
 
 
-def test_two_creates_of_one_concept_slug(admin_client, monkeypatch):
+def test_two_creates_of_one_concept_slug(admin_client):
     from projects.models import Concept
 
     assert_race_answers_like_a_duplicate(
         admin_client,
-        monkeypatch,
         url=reverse("projects:concept_create"),
         data={"title": "IHK Neu", "slug": "ihk-neu", "kind": "IHK", "year_from": "2025", "year_to": "2030"},
         model=Concept,
@@ -91,11 +70,10 @@ def _quarter_data(municipality, **changes) -> dict:
     }
 
 
-def test_two_creates_of_one_quarter_code(client, monkeypatch, edited_concept):
+def test_two_creates_of_one_quarter_code(client, edited_concept):
     concept, hallenbeck = edited_concept
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("projects:quarter_create", kwargs={"slug": concept.slug}),
         data=_quarter_data(hallenbeck),
         model=Quarter,
@@ -104,12 +82,11 @@ def test_two_creates_of_one_quarter_code(client, monkeypatch, edited_concept):
     )
 
 
-def test_renaming_a_quarter_to_a_code_just_taken(client, monkeypatch, edited_concept):
+def test_renaming_a_quarter_to_a_code_just_taken(client, edited_concept):
     concept, hallenbeck = edited_concept
     quarter = f.make_quarter(concept, hallenbeck, code="Q9", name="Innenstadt")
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("projects:quarter_edit", kwargs={"slug": concept.slug, "pk": quarter.pk}),
         data=_quarter_data(hallenbeck, version=quarter.version),
         model=Quarter,
@@ -120,11 +97,10 @@ def test_renaming_a_quarter_to_a_code_just_taken(client, monkeypatch, edited_con
     assert (quarter.code, quarter.version) == ("Q9", 1)
 
 
-def test_two_creates_of_one_action_field_code(client, monkeypatch, edited_concept):
+def test_two_creates_of_one_action_field_code(client, edited_concept):
     concept, _hallenbeck = edited_concept
     assert_race_answers_like_a_duplicate(
         client,
-        monkeypatch,
         url=reverse("projects:action_field_create", kwargs={"slug": concept.slug}),
         data={"code": "HF1", "title": "Zentren", "description": "", "colour": "#2F6F8F"},
         model=ActionField,
@@ -133,12 +109,11 @@ def test_two_creates_of_one_action_field_code(client, monkeypatch, edited_concep
     )
 
 
-def test_two_people_given_the_same_role_at_once(admin_client, monkeypatch):
+def test_two_people_given_the_same_role_at_once(admin_client):
     concept = f.make_concept()
     member = f.make_user("planerin")
     assert_race_answers_like_a_duplicate(
         admin_client,
-        monkeypatch,
         url=reverse("projects:membership_list", kwargs={"slug": concept.slug}),
         data={"user": "planerin", "role": Role.EDITOR, "municipality": ""},
         model=ConceptMembership,
