@@ -4,25 +4,14 @@ the public reads it. No Django admin, no fixtures beyond the two accounts."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from measures.models import Measure
 from projects.models import Concept
 from tests import factories as f
+from tests.browser.steps import assert_no_csp_errors, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", name="Meine Konzepte")).to_be_visible()
-
-
-def _logout(page: Page) -> None:
-    page.get_by_role("button", name="Abmelden").click()
 
 
 def test_concept_from_empty_in_the_browser(live_server, page):
@@ -31,7 +20,7 @@ def test_concept_from_empty_in_the_browser(live_server, page):
     f.make_user("planerin", password="Sehr-geheim-2026")
 
     # The admin: a funding programme, an empty concept, the planning office as editor.
-    _login(page, base, "chefin", "Admin-geheim-2026")
+    log_in(page, base, "chefin", "Admin-geheim-2026")
     page.get_by_role("link", name="Förderprogramme").click()
     page.get_by_role("link", name="Neues Förderprogramm").click()
     page.get_by_label("Kürzel").fill("LZ")
@@ -56,10 +45,10 @@ def test_concept_from_empty_in_the_browser(live_server, page):
     page.get_by_role("combobox", name=re.compile(r"^Rolle")).select_option("editor")
     page.get_by_role("button", name="Rolle vergeben").click()
     expect(page.get_by_text("planerin hat jetzt die Rolle")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # The planning office fills it.
-    _login(page, base, "planerin", "Sehr-geheim-2026")
+    log_in(page, base, "planerin", "Sehr-geheim-2026")
     page.get_by_role("link", name="IHK Ortsmitte Sürenbruch bearbeiten").click()
     page.get_by_role("link", name="Neue Kommune anlegen").click()
     page.get_by_label("Name").fill("Sürenbruch")
@@ -120,7 +109,7 @@ def test_concept_from_empty_in_the_browser(live_server, page):
     expect(page.locator("#totals [data-total=grant]")).to_have_text("140.000,00 €")  # 70 % of 200.000 €
     page.get_by_role("button", name="Maßnahme speichern").click()
     expect(page.get_by_text("Die Maßnahme HF1-M01 wurde gespeichert.")).to_be_visible()
-    _logout(page)
+    log_out(page)
 
     # The public reads it, without an account.
     page.goto(f"{base}/")
@@ -132,4 +121,4 @@ def test_concept_from_empty_in_the_browser(live_server, page):
     concept = Concept.objects.get(slug="ihk-suerenbruch")
     assert concept.published and concept.quarters.count() == 1
     assert Measure.objects.get(concept=concept).code == "HF1-M01"
-    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+    assert_no_csp_errors(page)

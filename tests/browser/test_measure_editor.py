@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from funding.models import CostLine
 from measures.models import Measure
-from projects.models import ConceptMembership
 from tests import factories as f
+from tests.browser.steps import assert_no_csp_errors, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,14 +25,9 @@ def test_editor_creates_measure_with_costs_and_financing(live_server, page):
     )
     f.make_rate(hallenbeck, lz, 2025, "70")
     f.make_rate(hallenbeck, lz, 2026, "70")
-    editor = f.make_user("planerin", password="Sehr-geheim-2026")
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
+    f.make_editor(concept, "planerin", password="Sehr-geheim-2026")
 
-    page.goto(f"{live_server.url}/anmelden/")
-    page.get_by_label("Benutzername").fill("planerin")
-    page.get_by_label("Passwort").fill("Sehr-geheim-2026")
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", name="Meine Konzepte")).to_be_visible()
+    log_in(page, live_server.url, "planerin", "Sehr-geheim-2026")
 
     page.goto(f"{live_server.url}/konzepte/browsertest/massnahmen/new/")
     page.get_by_label("Kürzel").first.fill("HF1-M01")
@@ -86,4 +81,4 @@ def test_editor_creates_measure_with_costs_and_financing(live_server, page):
     page.goto(f"{live_server.url}/konzepte/browsertest/")
     expect(page.get_by_role("rowheader", name="Umgestaltung Marktplatz")).to_be_visible()
     expect(page.locator(".totals").get_by_text("105.000,00 €")).to_be_visible()
-    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+    assert_no_csp_errors(page)
