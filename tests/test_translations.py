@@ -5,13 +5,12 @@ English translation, none is fuzzy. Fails when someone adds a string without tra
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.commands import ROOT, run_manage
+
 SOURCES = ("ihk", "projects", "measures", "funding", "participation", "templates", "locale")
 
 
@@ -27,20 +26,16 @@ def extracted(tmp_path_factory) -> Path:
     for name in SOURCES:
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")
-    }
-    environment.update({"DJANGO_SETTINGS_MODULE": "ihk.settings", "DEBUG": "True", "PYTHONPATH": str(copy)})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"],
+    result = run_manage(
+        "makemessages",
+        "-l",
+        "en",
+        "--no-obsolete",
         cwd=copy,
-        env=environment,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
+        unset=("DATABASE_URL",),
+        DEBUG="True",
+        PYTHONPATH=str(copy),
     )
     assert result.returncode == 0, result.stderr
     return copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
