@@ -8,9 +8,10 @@ measures (``projects.locking``).
 import pytest
 from django.test import Client
 
-from projects.models import ActionField, Goal, Quarter, SwotEntry
+from projects.models import Goal, Quarter, SwotEntry
 from tests import factories as f
 from tests.pages import concept_url
+from tests.projects.action_field_page import edit_data, goal_row
 
 pytestmark = pytest.mark.django_db
 
@@ -39,32 +40,6 @@ def _quarter_data(quarter: Quarter, **changes) -> dict:
         "order": quarter.order,
         "version": quarter.version,
     }
-    data.update(changes)
-    return data
-
-
-def _action_field_data(action_field: ActionField, goals: list[Goal], **changes) -> dict:
-    data = {
-        "code": action_field.code,
-        "title": action_field.title,
-        "description": action_field.description,
-        "colour": action_field.colour,
-        "version": action_field.version,
-        "goals-TOTAL_FORMS": len(goals),
-        "goals-INITIAL_FORMS": len(goals),
-        "goals-MIN_NUM_FORMS": 0,
-        "goals-MAX_NUM_FORMS": 100,
-    }
-    for index, goal in enumerate(goals):
-        data.update(
-            {
-                f"goals-{index}-id": goal.pk,
-                f"goals-{index}-code": goal.code,
-                f"goals-{index}-title": goal.title,
-                f"goals-{index}-description": goal.description,
-                f"goals-{index}-order": goal.order,
-            }
-        )
     data.update(changes)
     return data
 
@@ -136,10 +111,12 @@ def test_action_field_conflict_names_goal_changes(client, setup):
     first = f.make_goal(action_field, code="Z1", title="Entsiegelung", order=1)
     second = f.make_goal(action_field, code="Z2", title="Hitzeschutz", order=2)
     url = concept_url("projects:action_field_edit", concept, action_field.pk)
-    data_a = _action_field_data(action_field, [first, second], title="Grün, Klima, Wasser")
+    data_a = edit_data(
+        action_field, [goal_row(first), goal_row(second)], extra=0, title="Grün, Klima, Wasser"
+    )
 
-    changed_by_b = _action_field_data(
-        action_field, [first, second], **{"goals-1-title": "Hitzeschutz im Quartier"}
+    changed_by_b = edit_data(
+        action_field, [goal_row(first), goal_row(second, title="Hitzeschutz im Quartier")], extra=0
     )
     assert client_b.post(url, changed_by_b).status_code == 302
 
@@ -161,7 +138,7 @@ def test_moving_a_goal_makes_an_open_action_field_page_stale(client, setup):
     action_field = f.make_action_field(concept, code="HF3")
     first = f.make_goal(action_field, code="Z1", order=1)
     second = f.make_goal(action_field, code="Z2", order=2)
-    data_a = _action_field_data(action_field, [first, second], title="Neu von A")
+    data_a = edit_data(action_field, [goal_row(first), goal_row(second)], extra=0, title="Neu von A")
 
     moved = client_b.post(concept_url("projects:goal_move", concept, second.pk), {"direction": "up"})
     assert moved.status_code == 302

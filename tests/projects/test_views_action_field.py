@@ -5,6 +5,7 @@ import pytest
 from projects.models import ActionField, Goal, SwotEntry
 from tests import factories as f
 from tests.pages import concept_url, messages_of
+from tests.projects.action_field_page import edit_data, goal_row
 
 pytestmark = pytest.mark.django_db
 
@@ -12,46 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def concept(edited_concept):
     return edited_concept[0]
-
-
-def _edit_data(action_field: ActionField, goals: list[dict], extra: int = 2, **changes) -> dict:
-    """The edit form as sent: the field's values, the goal rows (dicts with id, code, title, description,
-    order and maybe DELETE) and ``extra`` empty rows."""
-    data = {
-        "code": action_field.code,
-        "title": action_field.title,
-        "description": action_field.description,
-        "colour": action_field.colour,
-        "version": action_field.version,
-        **changes,
-    }
-    initial = sum(1 for goal in goals if goal.get("id"))
-    rows = goals + [{}] * extra
-    data.update(
-        {
-            "goals-TOTAL_FORMS": len(rows),
-            "goals-INITIAL_FORMS": initial,
-            "goals-MIN_NUM_FORMS": 0,
-            "goals-MAX_NUM_FORMS": 100,
-        }
-    )
-    for index, row in enumerate(rows):
-        for key in ("id", "code", "title", "description", "order"):
-            data[f"goals-{index}-{key}"] = row.get(key, "")
-        if row.get("DELETE"):
-            data[f"goals-{index}-DELETE"] = "on"
-    return data
-
-
-def _goal_row(goal: Goal, **changes) -> dict:
-    return {
-        "id": goal.pk,
-        "code": goal.code,
-        "title": goal.title,
-        "description": goal.description,
-        "order": goal.order,
-        **changes,
-    }
 
 
 def test_create_action_field_goes_last_and_on_to_its_goals(client, concept):
@@ -92,12 +53,12 @@ def test_edit_action_field_adds_changes_deletes_and_orders_goals(client, concept
     page = client.get(concept_url("projects:action_field_edit", concept, action_field.pk))
     assert [form.initial["code"] for form in page.context["formset"].forms[:3]] == ["Z1", "Z2", "Z3"]
     assert len(page.context["formset"].forms) == 5  # three goals, two empty rows
-    data = _edit_data(
+    data = edit_data(
         action_field,
         [
-            _goal_row(heat, order=5),
-            _goal_row(sponge, title="Schwammstadt-Prinzip"),
-            _goal_row(gone, DELETE=True),
+            goal_row(heat, order=5),
+            goal_row(sponge, title="Schwammstadt-Prinzip"),
+            goal_row(gone, DELETE=True),
             {"code": "Z4", "title": "Entsiegelung", "order": "1"},
         ],
         title="Grün, Klima, Wasser",
@@ -118,7 +79,7 @@ def test_edit_goals_may_swap_codes(client, concept):
     action_field = f.make_action_field(concept)
     first = f.make_goal(action_field, code="Z1", order=1)
     second = f.make_goal(action_field, code="Z2", order=2)
-    data = _edit_data(action_field, [_goal_row(first, code="Z2"), _goal_row(second, code="Z1")])
+    data = edit_data(action_field, [goal_row(first, code="Z2"), goal_row(second, code="Z1")])
     assert (
         client.post(concept_url("projects:action_field_edit", concept, action_field.pk), data).status_code
         == 302
@@ -131,7 +92,7 @@ def test_edit_goals_may_swap_codes(client, concept):
 def test_edit_refuses_duplicate_goal_code_and_saves_nothing(client, concept):
     action_field = f.make_action_field(concept, title="Alt")
     goal = f.make_goal(action_field, code="Z1", title="Bleibt")
-    data = _edit_data(action_field, [_goal_row(goal), {"code": "Z1", "title": "Doppelt"}], title="Neu")
+    data = edit_data(action_field, [goal_row(goal), {"code": "Z1", "title": "Doppelt"}], title="Neu")
     response = client.post(concept_url("projects:action_field_edit", concept, action_field.pk), data)
     assert response.status_code == 200
     row = response.context["formset"].forms[1]
@@ -146,7 +107,7 @@ def test_edit_refuses_duplicate_goal_code_and_saves_nothing(client, concept):
 
 def test_edit_incomplete_goal_row_is_refused(client, concept):
     action_field = f.make_action_field(concept)
-    data = _edit_data(action_field, [{"code": "Z1", "title": ""}])
+    data = edit_data(action_field, [{"code": "Z1", "title": ""}])
     response = client.post(concept_url("projects:action_field_edit", concept, action_field.pk), data)
     assert response.status_code == 200
     assert response.context["formset"].forms[0].errors["title"] == ["Dieses Feld ist zwingend erforderlich."]
