@@ -40,8 +40,7 @@ def world(request, admin_user):
     concept = f.make_concept(published=request.param)
     action_field = f.make_action_field(concept)
     users = {"anonymous": None, "outsider": f.make_user(), "admin": admin_user}
-    users["other_editor"] = f.make_user()
-    f.make_membership(f.make_concept(published=False), users["other_editor"], Role.EDITOR)
+    users["other_editor"] = f.make_editor(f.make_concept(published=False))
     memberships = {}
     for role in (Role.EDITOR, Role.REVIEWER, Role.FUNDER, Role.MODERATOR):
         users[role.value] = f.make_user()

@@ -405,8 +405,7 @@ def test_admin_import_permission(client):
             response = getattr(client, method)(url, data)
             assert response.status_code == 302 and "/admin/login/" in response.url
     # Staff without the rights: refused, even as the concept's editor.
-    staff = factories.make_user(is_staff=True)
-    factories.make_membership(concept, staff, ConceptMembership.Role.EDITOR)
+    staff = factories.make_editor(concept, is_staff=True)
     staff.user_permissions.add(
         *Permission.objects.filter(
             codename__in=["view_measure", "add_measure", "change_measure", "view_concept"]

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from projects.models import ConceptMembership
 from tests import factories as f
 
 
@@ -21,8 +20,7 @@ def build_setup() -> dict:
     lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
     f.make_rate(hallenbeck, lz, 2025, "70")
     f.make_rate(hallenbeck, lz, 2026, "70")
-    editor = f.make_user("planerin")
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
+    editor = f.make_editor(concept, "planerin")
     return {
         "concept": concept,
         "field": field,

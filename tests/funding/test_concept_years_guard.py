@@ -4,7 +4,7 @@ financing: the concept editor and the admin refuse it, naming the measures."""
 import pytest
 from django.urls import reverse
 
-from projects.models import Concept, ConceptMembership
+from projects.models import Concept
 from tests import factories as f
 from tests.projects.test_views_concept import _edit_data, _edit_url
 
@@ -21,8 +21,7 @@ def concept_with_money(client):
     late = f.make_measure(concept, field, code="HF1-M02", start_year=2027, end_year=2030)
     f.make_cost_line(late, year=2028, gross="1000.00")
     f.make_module(late, f.make_programme(code="LZ"), amount="500", year_amounts={2030: "500"})
-    editor = f.make_user("planerin")
-    f.make_membership(concept, editor, ConceptMembership.Role.EDITOR)
+    editor = f.make_editor(concept, "planerin")
     client.force_login(editor)
     return concept, hallenbeck
 

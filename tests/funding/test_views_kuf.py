@@ -15,13 +15,12 @@ from funding.review.views import KufTableView
 from funding.versions import services as versions_services
 from measures.models import Measure
 from projects.formatting import format_eur
-from projects.models import Concept, ConceptMembership
+from projects.models import Concept
 from tests import factories as f
 from tests.funding.html_tables import body_rows
 from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
-Role = ConceptMembership.Role
 D = Decimal
 
 
@@ -316,8 +315,7 @@ def setup():
     quarter = f.make_quarter(concept, hallenbeck, code="Q1", programme="LZ")
     lz = f.make_programme(code="LZ", default_rate=D("60"), max_rate=D("80"), urban_programme="LZ")
     sz = f.make_programme(code="SZ", default_rate=D("60"), max_rate=D("80"), urban_programme="SZ")
-    editor = f.make_user("planerin")
-    f.make_membership(concept, editor, Role.EDITOR)
+    editor = f.make_editor(concept, "planerin")
     return {"concept": concept, "field": field, "quarter": quarter, "lz": lz, "sz": sz, "editor": editor}
 
 

@@ -10,13 +10,11 @@ from PIL import Image
 
 from funding.models import CostLine, FinancingModule
 from measures.models import Measure
-from projects.models import ConceptMembership
 from tests import factories as f
 from tests.funding.editor_page import create_url, edit_post, full_post
 from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
-Role = ConceptMembership.Role
 
 
 def test_editor_creates_a_measure_with_costs_and_financing(client, s):
@@ -163,8 +161,7 @@ def test_second_save_gets_a_conflict_and_keeps_its_input(client, s):
     url = reverse("funding:measure_edit", args=[s["concept"].slug, measure.pk])
     form_of_a = edit_post(measure, s, title="Titel von A")
     form_of_b = edit_post(measure, s, title="Titel von B")
-    colleague = f.make_user("kollege")
-    f.make_membership(s["concept"], colleague, Role.EDITOR)
+    colleague = f.make_editor(s["concept"], "kollege")
 
     client.force_login(colleague)
     assert client.post(url, form_of_b).status_code == 302
@@ -296,8 +293,7 @@ def test_permissions(client, s, role, edit_status, read_status):
     if role == "editor":
         user = s["editor"]
     elif role == "other_editor":
-        user = f.make_user()
-        f.make_membership(f.make_concept(), user, Role.EDITOR)
+        user = f.make_editor(f.make_concept())
     elif role in ("reviewer", "funder", "moderator"):
         user = f.make_user()
         f.make_membership(s["concept"], user, role)

@@ -10,12 +10,10 @@ from django.urls import reverse
 from funding.editor import services as editor_services
 from funding.models import CostLine
 from measures.models import Indicator, Measure
-from projects.models import ConceptMembership
 from tests import factories as f
 from tests.funding.editor_page import create_url, edit_post, form_data, full_post, post_data
 
 pytestmark = pytest.mark.django_db
-Role = ConceptMembership.Role
 
 
 @pytest.fixture
@@ -25,8 +23,7 @@ def s(s, client):
     assert client.post(create_url(s), full_post(s)).status_code == 302
     s["measure"] = Measure.objects.get(code="HF1-M01")
     s["url"] = reverse("funding:measure_edit", args=[s["concept"].slug, s["measure"].pk])
-    s["colleague"] = f.make_user("kollege")
-    f.make_membership(s["concept"], s["colleague"], Role.EDITOR)
+    s["colleague"] = f.make_editor(s["concept"], "kollege")
     return s
 
 

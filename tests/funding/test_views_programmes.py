@@ -110,8 +110,7 @@ def rates_setup(client):
     hallenbeck, ostervenne = f.make_municipality(name="Hallenbeck"), f.make_municipality(name="Ostervenne")
     concept = f.make_concept([hallenbeck, ostervenne], year_from=2025, year_to=2027)
     lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
-    editor = f.make_user("planung")
-    f.make_membership(concept, editor, Role.EDITOR)
+    editor = f.make_editor(concept, "planung")
     client.force_login(editor)
     return concept, hallenbeck, ostervenne, lz
 
@@ -178,8 +177,7 @@ def test_bad_rate_saves_nothing(client, rates_setup, text, message):
 def test_two_editors_never_overwrite_each_others_rates(client, rates_setup):
     concept, hallenbeck, _ostervenne, lz = rates_setup
     loaded_by_a = _rate_data(concept, {(hallenbeck, lz, 2027): "75"})
-    other = f.make_user("kollege")
-    f.make_membership(concept, other, Role.EDITOR)
+    other = f.make_editor(concept, "kollege")
     client_b = Client()
     client_b.force_login(other)
     assert (

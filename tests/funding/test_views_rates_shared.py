@@ -40,8 +40,7 @@ def shared(client):
     own = f.make_concept([hallenbeck], title="IHK Innenstadt Hallenbeck", year_from=2025, year_to=2026)
     lz = f.make_programme(code="LZ", default_rate=Decimal("60"), max_rate=Decimal("80"))
     f.make_rate(hallenbeck, lz, 2025, "70")
-    editor = f.make_user("planung")
-    f.make_membership(iihk, editor, Role.EDITOR)
+    editor = f.make_editor(iihk, "planung")
     client.force_login(editor)
     return iihk, own, hallenbeck, ostervenne, lz
 
@@ -99,8 +98,7 @@ def test_who_edits_every_concept_of_the_municipality_changes_its_rates(client, s
     if who == "admin":
         user = admin_user
     else:
-        user = f.make_user()
-        f.make_membership(iihk, user, Role.EDITOR)
+        user = f.make_editor(iihk)
         f.make_membership(own, user, Role.EDITOR)
     client.force_login(user)
     assert NOTE not in client.get(_url(iihk)).content.decode()
@@ -127,8 +125,7 @@ def test_adding_a_municipality_of_another_concept_gives_no_say_over_its_rates(cl
 
     sürenbruch = f.make_municipality(name="Sürenbruch")
     third = f.make_concept([sürenbruch], title="IHK Sürenbruch", year_from=2025, year_to=2026)
-    other_office = f.make_user("anderes-buero")
-    f.make_membership(third, other_office, Role.EDITOR)
+    other_office = f.make_editor(third, "anderes-buero")
     client.force_login(other_office)
     data = _edit_data(
         third,

@@ -33,8 +33,7 @@ def setup():
         measures[code] = measure
     reviewer = f.make_user("pruefung-hallenbeck")
     f.make_membership(concept, reviewer, Role.REVIEWER, municipality=hallenbeck)
-    editor = f.make_user("planung")
-    f.make_membership(concept, editor, Role.EDITOR)
+    editor = f.make_editor(concept, "planung")
     return {
         "concept": concept,
         "hallenbeck": hallenbeck,

@@ -56,8 +56,7 @@ def test_unpublished_image_only_for_members(client, measures, role, status):
     if role == "outsider":
         user = f.make_user()
     elif role == "other_editor":
-        user = f.make_user()
-        f.make_membership(f.make_concept(), user, Role.EDITOR)
+        user = f.make_editor(f.make_concept())
     elif role == "admin":
         user = f.make_user(is_superuser=True, is_staff=True)
     elif role != "anonymous":

@@ -208,8 +208,7 @@ def test_edit_conflict_keeps_input_lists_changes_and_applies_on_second_save(clie
     assert loaded.initial["version"] == 1
     data_a = _edit_data(concept, [(hallenbeck, "lead")], vision="Leitbild von A")
     # B saves meanwhile.
-    other = f.make_user("kollege")
-    f.make_membership(concept, other, Role.EDITOR)
+    other = f.make_editor(concept, "kollege")
     client_b = client.__class__()
     client_b.force_login(other)
     assert (

@@ -37,8 +37,7 @@ def world(request, admin_user) -> World:
     action_field = f.make_action_field(concept)
     quarter = f.make_quarter(concept)
     users = {"anonymous": None, "outsider": f.make_user(), "admin": admin_user}
-    other_editor = f.make_user()
-    f.make_membership(f.make_concept(published=False), other_editor, Role.EDITOR)
+    other_editor = f.make_editor(f.make_concept(published=False))
     users["other_editor"] = other_editor
     memberships = {}
     for role in (Role.EDITOR, Role.REVIEWER, Role.FUNDER, Role.MODERATOR):
