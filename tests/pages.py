@@ -31,3 +31,16 @@ def page_queries(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(queries)
+
+
+def assert_queries_do_not_grow(client, url: str, build, *, queries: int, django_assert_num_queries):
+    """GET ``url`` after ``build(2)`` and again after ``build(18)``: both cost ``queries`` queries, however
+    many rows the page shows. Returns the second response (20 rows built)."""
+    build(2)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    build(18)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response

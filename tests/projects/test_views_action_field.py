@@ -4,7 +4,7 @@ import pytest
 
 from projects.models import ActionField, Goal, SwotEntry
 from tests import factories as f
-from tests.pages import concept_url, messages_of
+from tests.pages import assert_queries_do_not_grow, concept_url, messages_of
 from tests.projects.action_field_page import edit_data, goal_row
 
 pytestmark = pytest.mark.django_db
@@ -214,12 +214,9 @@ def test_action_field_list_query_count_does_not_grow(client, concept, django_ass
             f.make_measure(concept, action_field)
 
     url = concept_url("projects:action_field_list", concept)
-    build(2)
     # Queries: session (1), user (1), concept (1), the user's roles (1), action fields with measure
     # counts (1), their goals (1).
-    with django_assert_num_queries(6):
-        assert client.get(url).status_code == 200
-    build(18)
-    with django_assert_num_queries(6):
-        response = client.get(url)
+    response = assert_queries_do_not_grow(
+        client, url, build, queries=6, django_assert_num_queries=django_assert_num_queries
+    )
     assert len(response.context["action_fields"]) == 20

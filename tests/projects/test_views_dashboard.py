@@ -9,6 +9,7 @@ from django.utils import timezone
 from measures.models import Measure
 from projects.models import Concept, ConceptMembership
 from tests import factories as f
+from tests.pages import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -104,14 +105,11 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries):
             f.make_measure(concept)
             f.make_measure(concept)
 
-    build(2)
     # Queries: session (1), user (1), concepts with measure count and last change (1), the user's
     # memberships in them (1), the user's roles for the edit permission (1, once for all concepts),
     # the user's and their groups' model permissions for "projects.add_concept" (2, Django's
     # ModelBackend), whether the user edits any concept (1, for "Neue Kommune anlegen").
-    with django_assert_num_queries(7):
-        assert client.get(URL).status_code == 200
-    build(18)
-    with django_assert_num_queries(7):
-        response = client.get(URL)
+    response = assert_queries_do_not_grow(
+        client, URL, build, queries=7, django_assert_num_queries=django_assert_num_queries
+    )
     assert len(response.context["concepts"]) == 20

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from projects.models import ConceptMembership
 from tests import factories as f
-from tests.pages import assert_form_error, messages_of
+from tests.pages import assert_form_error, assert_queries_do_not_grow, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -111,13 +111,10 @@ def test_membership_list_query_count_does_not_grow(client, setup, django_assert_
                 concept, f.make_user(), role, municipality=hallenbeck if role == Role.REVIEWER else None
             )
 
-    build(2)
     # Queries: session (1), user (1), concept (1), memberships with user and municipality (1), the
     # municipalities offered in the form (1). The admin's permission needs no query; the user name is
     # typed, so no list of all people is loaded.
-    with django_assert_num_queries(5):
-        assert client.get(url).status_code == 200
-    build(18)
-    with django_assert_num_queries(5):
-        response = client.get(url)
+    response = assert_queries_do_not_grow(
+        client, url, build, queries=5, django_assert_num_queries=django_assert_num_queries
+    )
     assert len(response.context["memberships"]) == 20

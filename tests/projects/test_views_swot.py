@@ -4,7 +4,7 @@ import pytest
 
 from projects.models import SwotEntry
 from tests import factories as f
-from tests.pages import concept_url, messages_of
+from tests.pages import assert_queries_do_not_grow, concept_url, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +102,9 @@ def test_swot_list_query_count_does_not_grow(client, concept, django_assert_num_
         for i in range(n):
             f.make_swot(concept, kind="SWOT"[i % 4], action_field=action_field, quarter=quarter)
 
-    build(2)
     # Queries: session (1), user (1), concept (1), the user's roles (1), entries with action field and
     # quarter (1).
-    with django_assert_num_queries(5):
-        assert client.get(url).status_code == 200
-    build(18)
-    with django_assert_num_queries(5):
-        response = client.get(url)
+    response = assert_queries_do_not_grow(
+        client, url, build, queries=5, django_assert_num_queries=django_assert_num_queries
+    )
     assert sum(len(group.entries) for group in response.context["groups"]) == 20
