@@ -306,7 +306,9 @@ class ConceptUpdateView(LoginRequiredMixin, EditorRowsView):
         values = [row.cleaned_data for row in row_forms]
         return [
             services.ParticipationRow(
-                municipality=v["municipality"], role=v.get("role", ""), remove=bool(v.get(DELETION_FIELD_NAME))
+                municipality=v["municipality"],
+                role=v.get("role", ""),
+                remove=bool(v.get(DELETION_FIELD_NAME)),
             )
             for v in values
         ]

@@ -75,7 +75,9 @@ class MeasureEditorView(LoginRequiredMixin, View):
             text = _("Die Maßnahme %(code)s ist unverändert; es gab nichts zu speichern.")
             messages.info(request, text % {"code": page.saved.code})
         else:
-            messages.success(request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": page.saved.code})
+            messages.success(
+                request, _("Die Maßnahme %(code)s wurde gespeichert.") % {"code": page.saved.code}
+            )
         announce_review_resets(request, concept, page.municipalities)
         return HttpResponseRedirect(reverse("funding:measure_edit", args=[concept.slug, page.saved.pk]))
 
