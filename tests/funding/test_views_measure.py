@@ -12,6 +12,7 @@ from funding.models import CostLine, FinancingModule
 from measures.models import Measure
 from tests import factories as f
 from tests.funding.editor_page import create_url, edit_post, full_post
+from tests.funding.html_tables import body_rows
 from tests.pages import page_queries
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +320,18 @@ def test_permissions(client, s, role, edit_status, read_status):
     for name, args in (("funding:measure_list", [slug]), ("funding:measure_history", [slug, measure.pk])):
         assert client.get(reverse(name, args=args)).status_code == read_status, name
     assert Measure.objects.filter(pk=measure.pk).exists()
+
+
+def test_measure_list_shows_a_gap_and_over_financing_apart(client, s):
+    short = f.make_measure(s["concept"], s["field"], code="HF1-M01", municipality=s["municipality"])
+    f.make_cost_line(short, year=2025, gross="1000.00")
+    f.make_module(short, kind="municipal", amount="900", year_amounts={2025: "900"})
+    over = f.make_measure(s["concept"], s["field"], code="HF1-M02", municipality=s["municipality"])
+    f.make_cost_line(over, year=2025, gross="1000.00")
+    f.make_module(over, kind="municipal", amount="1100", year_amounts={2025: "1100"})
+    body = client.get(reverse("funding:measure_list", args=[s["concept"].slug])).content.decode()
+    rows = body_rows(body, "HF1 Zentren")
+    gap = rows[0].index("Lücke")
+    assert rows[1][gap] == "100,00 €"  # HF1-M01: 100 € missing
+    assert rows[2][gap] == "0,00 € überfinanziert 100,00 €"  # HF1-M02: 100 € too much
+    assert rows[3][gap] == "100,00 € überfinanziert 100,00 €"  # the sum: both, never netted out
