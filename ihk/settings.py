@@ -92,6 +92,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "ihk.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+# Figures computed once per change of a concept's data (the KuF, public page fragments), shared by every
+# server process: Django's database cache by default (the table comes with ``migrate``), Redis when
+# ``CACHE_URL=redis://host:6379/1``. Keys carry the concept's data version (``projects.dataversion``), so
+# a changed concept is never answered from an old entry; old entries simply expire.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://ihk_cache")}
+CACHES["default"].setdefault("TIMEOUT", env.int("CACHE_TIMEOUT", default=7 * 24 * 3600))
+if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))

@@ -2,9 +2,11 @@
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import ListView, TemplateView
 
 from projects.access import concept_for_user
+from projects.dataversion import current_data_version
 
 from .selectors import concept_list_with_totals, concept_overview
 
@@ -27,7 +29,10 @@ class ConceptDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         concept = concept_for_user(self.request.user, slug=self.kwargs["slug"])
-        context["overview"] = concept_overview(concept=concept)
+        # The page's body is the same for everyone who may see the concept: the template keeps it in the
+        # cache under the concept's data version, so the overview is only computed when it changed.
+        context["overview"] = SimpleLazyObject(lambda: concept_overview(concept=concept))
+        context["data_version"] = current_data_version(concept.pk)
         context["concept"] = concept
         return context
 

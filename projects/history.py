@@ -17,7 +17,17 @@ from django.utils.translation import gettext as _
 
 from .formatting import format_number
 
-HIDDEN_FIELDS = {"id", "version", "updated_at", "created_at", "uid", "measure", "module", "concept"}
+HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "data_version",
+    "updated_at",
+    "created_at",
+    "uid",
+    "measure",
+    "module",
+    "concept",
+}
 
 
 @dataclass(frozen=True)

@@ -147,9 +147,12 @@ class Concept(models.Model):
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
     version = version_counter()
+    # Moves forward with every change of the concept's data (``projects.dataversion``); cached figures
+    # are keyed by it. Never written by ``save``.
+    data_version = models.PositiveBigIntegerField(_("Datenstand"), default=0, editable=False)
 
     objects = ConceptQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "data_version"])
 
     class Meta:
         verbose_name = _("Konzept")
@@ -167,6 +170,17 @@ class Concept(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # An update never writes ``data_version``: this object may have been loaded before a change
+        # moved it on (``projects.dataversion``).
+        if not self._state.adding and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("site:concept_detail", kwargs={"slug": self.slug})

@@ -462,13 +462,13 @@ def test_admin_import_warns_of_reset_signoffs(client, admin_user):
 #  apply: 3. concept, savepoint, the eleven reads again, a savepoint around the writes (for a code
 #  taken meanwhile, ``projects.integrity``), the changed measures (one batched UPDATE), their history,
 #  the history of their quarters and goals, the changed cost lines (one batched UPDATE), their
-#  history, release twice, whether a sign-off of the touched municipalities exists, and the session
-#  saved (savepoint, update, release)
+#  history, the concept's data version moved on (the cached KuF), release twice, whether a sign-off of
+#  the touched municipalities exists, and the session saved (savepoint, update, release)
 LOAD_STATE = 11
 ADMIN_UPLOAD_PAGE_QUERIES = 4
 ADMIN_UPLOAD_QUERIES = 3 + 3
 ADMIN_PREVIEW_QUERIES = 3 + LOAD_STATE
-ADMIN_APPLY_QUERIES = 3 + 1 + LOAD_STATE + 9 + 1 + 3
+ADMIN_APPLY_QUERIES = 3 + 1 + LOAD_STATE + 10 + 1 + 3
 
 
 @pytest.mark.parametrize("count", [2, 20])

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from funding.models import CostLine, FinancingModule, FinancingYear
 from measures.models import Measure
 from measures.services import measure_code_errors
+from projects.dataversion import concepts_changed
 from projects.integrity import duplicates_refused
 from projects.models import Concept
 
@@ -67,6 +68,9 @@ def import_apply(*, concept: Concept, parsed: ParsedFile, digest: str, user) -> 
         try:
             with duplicates_refused(lambda: _codes_taken_meanwhile(concept, plan)):
                 _write(plan, state=state, user=user)
+            # Bulk statements send no signals: the concept's data version moves on here, in the same
+            # transaction (the cached KuF, projects.dataversion).
+            concepts_changed([concept.pk])
         except ValidationError as taken:  # a code another save took after the plan was made
             raise ImportRefused(plan, " ".join([*taken.messages, _("Es wurde nichts übernommen.")])) from None
     return plan

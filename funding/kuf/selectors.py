@@ -2,10 +2,12 @@
 number of queries, the approvals and checks, and the measure list's totals.
 """
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -30,6 +32,7 @@ from funding.models import (
     MunicipalRate,
 )
 from measures.models import Measure
+from projects.dataversion import current_data_version, in_transaction
 from projects.models import Concept
 
 from . import checks
@@ -262,18 +265,52 @@ def _measure_inputs(
     return inputs
 
 
-def kuf_rows_for_concept(*, concept: Concept) -> list[kuf.KufRow]:
-    """Every measure of the concept as a computed KuF row, in KuF order.
+@dataclass(frozen=True)
+class LiveKuf:
+    """A concept's current KuF: every measure as a computed row (in KuF order) and the rows' checks by
+    measure uid. The rows' measures carry no cost lines or financing modules (``costs`` and
+    ``modules`` are empty, as in a frozen version): the money is computed, the checks are made."""
 
-    Queries, however many measures: measures with action field and municipality (1), quarters (1),
-    cost lines (1), financing modules with programme (1), their per-year amounts (1), rates (1).
+    rows: list[kuf.KufRow]
+    checks: dict[str, list[checks.Check]]
+
+
+def live_kuf(*, concept: Concept) -> LiveKuf:
+    """The concept's current KuF, computed once per change of the concept's data and kept in Django's
+    cache under the concept's data version (``projects.dataversion``), which every write moves forward
+    in its own transaction: a cached KuF can never be older than the data it is asked for.
+
+    Inside a transaction of its own (a write, which may still be rolled back) it is computed and not
+    kept. Queries: the data version (1) and the cache (the database cache: 1); when not cached, the
+    rows (6), the approvals (1) and storing it (the database cache: 3).
     """
-    inputs = measure_inputs(concept=concept)
-    return [kuf.compute_row(measure) for measure in inputs]
+    if in_transaction():
+        return _live_kuf_computed(concept)
+    key = f"kuf:live:{concept.pk}:{current_data_version(concept.pk)}"
+    live = cache.get(key)
+    if live is None:
+        live = _live_kuf_computed(concept)
+        cache.set(key, live)
+    return live
+
+
+def _live_kuf_computed(concept: Concept) -> LiveKuf:
+    rows = [kuf.compute_row(measure) for measure in measure_inputs(concept=concept)]
+    row_checks = kuf_checks_for_rows(concept=concept, rows=rows)
+    # Costs and modules are inputs of the arithmetic and the checks, both done: not kept.
+    for row in rows:
+        row.measure = dataclasses.replace(row.measure, costs=(), modules=())
+    return LiveKuf(rows=rows, checks=row_checks)
+
+
+def kuf_rows_for_concept(*, concept: Concept) -> list[kuf.KufRow]:
+    """Every measure of the concept as a computed KuF row, in KuF order (``live_kuf``)."""
+    return live_kuf(concept=concept).rows
 
 
 def kuf_table_for_concept(*, concept: Concept, group_by: str = kuf.GROUP_BY_ACTION_FIELD) -> kuf.KufTable:
-    """The concept's KuF with subtotals and totals (see ``funding.kuf.build_table``). Six queries."""
+    """The concept's KuF with subtotals and totals (see ``funding.kuf.build_table``); the rows of
+    ``live_kuf``."""
     return kuf.build_table(kuf_rows_for_concept(concept=concept), years=concept.years, group_by=group_by)
 
 

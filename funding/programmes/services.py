@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from funding.models import FundingProgramme, MunicipalRate
+from projects.dataversion import concepts_changed
 from projects.formatting import format_percent
 from projects.integrity import duplicates_refused
-from projects.models import Concept, Municipality, UrbanProgramme
+from projects.models import Concept, ConceptMunicipality, Municipality, UrbanProgramme
 
 from .selectors import RateGrid, RateKey, rate_grid
 
@@ -352,4 +353,13 @@ def _rates_write(grid: RateGrid, rates: Mapping[RateKey, Decimal | None]) -> int
     for row in to_create:
         row.full_clean(validate_unique=False)
     MunicipalRate.objects.bulk_create(to_create)
+    # A rate holds in every concept of its municipality; bulk statements send no signals, so their data
+    # versions move on here (the cached KuF, projects.dataversion).
+    municipalities = {row.municipality_id for row in to_create + to_update}
+    municipalities |= {key[0] for key, rate in rates.items() if rate is None and key in grid.stored}
+    concepts_changed(
+        ConceptMunicipality.objects.filter(municipality_id__in=municipalities).values_list(
+            "concept_id", flat=True
+        )
+    )
     return len(to_delete) + len(to_create) + len(to_update)

@@ -8,6 +8,7 @@ by the same code as the current one.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -18,6 +19,7 @@ from funding import kuf
 from funding.kuf import selectors as kuf_selectors
 from funding.kuf.checks import Check
 from funding.models import KufVersion, KufVersionRow
+from projects.dataversion import in_transaction
 from projects.formatting import format_date
 from projects.models import Concept
 
@@ -84,22 +86,34 @@ def _row_from_version(row: dict) -> kuf.KufRow:
 
 def kuf_version_contents(*, version: KufVersion) -> tuple[list[kuf.KufRow], dict[str, list[Check]]]:
     """The rows of a frozen version as ``kuf.KufRow`` (in KuF order) and their checks by measure uid,
-    as they stood when it was frozen. One query; the result is kept on ``version`` (a version never
-    changes), so ``kuf_rows_for_version`` and ``kuf_checks_for_version`` on the same object share it.
+    as they stood when it was frozen. A version never changes (the database refuses it), so its rows
+    are read once and kept: on ``version`` (``kuf_rows_for_version`` and ``kuf_checks_for_version`` on
+    the same object share them) and in Django's cache by the version's id, which is never used twice.
+    One query (the cache entry; when not cached yet, the rows and storing them).
 
     The rebuilt measures carry no cost lines or financing modules (``costs`` and ``modules`` are
     empty): a frozen row is its computed money, and its checks are the stored ones, never recomputed.
     """
-    cached = getattr(version, "_kuf_contents", None)
-    if cached is None:
-        stored = KufVersionRow.objects.filter(version=version).order_by("position").values(*_READ_FIELDS)
-        rows: list[kuf.KufRow] = []
-        row_checks: dict[str, list[Check]] = {}
-        for row in stored:
-            rows.append(_row_from_version(row))
-            row_checks[str(row["measure_uid"])] = [Check.from_dict(item) for item in row["checks"]]
-        cached = version._kuf_contents = (rows, row_checks)
-    return cached
+    contents = getattr(version, "_kuf_contents", None)
+    if contents is None:
+        key = f"kuf:version:{version.pk}"
+        contents = cache.get(key)
+        if contents is None:
+            contents = _version_contents_read(version)
+            if not in_transaction():
+                cache.set(key, contents, timeout=None)
+        version._kuf_contents = contents
+    return contents
+
+
+def _version_contents_read(version: KufVersion) -> tuple[list[kuf.KufRow], dict[str, list[Check]]]:
+    stored = KufVersionRow.objects.filter(version=version).order_by("position").values(*_READ_FIELDS)
+    rows: list[kuf.KufRow] = []
+    row_checks: dict[str, list[Check]] = {}
+    for row in stored:
+        rows.append(_row_from_version(row))
+        row_checks[str(row["measure_uid"])] = [Check.from_dict(item) for item in row["checks"]]
+    return rows, row_checks
 
 
 def kuf_rows_for_version(*, version: KufVersion) -> list[kuf.KufRow]:
@@ -150,9 +164,8 @@ def kuf_source(*, concept: Concept, stand: str = "") -> KufSource:
     concept's or an unknown version. Queries: live 7 (rows 6, approvals 1); a version: see
     ``funding.versions``."""
     if not stand:
-        rows = kuf_selectors.kuf_rows_for_concept(concept=concept)
-        checks = kuf_selectors.kuf_checks_for_rows(concept=concept, rows=rows)
-        return KufSource(rows=rows, checks=checks, years=concept.years, version=None)
+        live = kuf_selectors.live_kuf(concept=concept)
+        return KufSource(rows=live.rows, checks=live.checks, years=concept.years, version=None)
     try:
         version = KufVersion.objects.get(concept=concept, pk=int(stand))
     except (ValueError, KufVersion.DoesNotExist):

@@ -89,8 +89,8 @@ def kuf_version_freeze(
     with transaction.atomic():
         if KufVersion.objects.filter(concept=concept, name=name).exists():
             raise _duplicate_name(name)
-        rows = kuf_selectors.kuf_rows_for_concept(concept=concept)
-        row_checks = kuf_selectors.kuf_checks_for_rows(concept=concept, rows=rows)
+        live = kuf_selectors.live_kuf(concept=concept)  # in this transaction: computed now, not cached
+        rows, row_checks = live.rows, live.checks
         version = KufVersion(
             concept=concept,
             name=name,

@@ -142,8 +142,8 @@ def test_freeze_stores_every_column(world):
 
 def test_version_rows_are_the_live_rows_at_freezing_time(world):
     concept = world["concept"]
-    live = kuf_selectors.kuf_rows_for_concept(concept=concept)
-    live_checks = kuf_selectors.kuf_checks_for_rows(concept=concept, rows=live)
+    live_kuf = kuf_selectors.live_kuf(concept=concept)
+    live, live_checks = live_kuf.rows, live_kuf.checks
     version = _freeze(world)
 
     frozen = versions_selectors.kuf_rows_for_version(version=KufVersion.objects.get(pk=version.pk))
@@ -173,11 +173,17 @@ def test_rows_and_checks_of_a_version_cost_one_query(world, django_assert_num_qu
     version_pk = _freeze(world).pk
     version = KufVersion.objects.get(pk=version_pk)
 
-    with django_assert_num_queries(1):
+    # The cache (a miss), the rows, storing them in the database cache (entry count, savepoint, key,
+    # insert, release)
+    with django_assert_num_queries(7):
         rows = versions_selectors.kuf_rows_for_version(version=version)
         checks = versions_selectors.kuf_checks_for_version(version=version)
-
     assert len(rows) == 3 and set(checks) == {row.measure.uid for row in rows}
+    # A version never changes: from now on one query (the cache entry), for any object of it.
+    other = KufVersion.objects.get(pk=version_pk)
+    with django_assert_num_queries(1):
+        again = versions_selectors.kuf_rows_for_version(version=other)
+    assert [row.measure.uid for row in again] == [row.measure.uid for row in rows]
 
 
 @pytest.mark.parametrize("name", ["", "   "])
@@ -235,10 +241,11 @@ def test_freeze_query_count_does_not_grow_with_the_measures():
         f.make_costed_measures(concept, count, programme)
         # savepoint of the freeze's transaction (inside the test's), name check, 6 for the live rows
         # (rates, measures, quarters, cost lines, modules, module years), approvals (for the checks),
-        # the version's id, savepoint + INSERT of the version + release, release; not counted: the
-        # rows' bulk INSERT (before the version)
+        # the version's id, savepoint + INSERT of the version + release, the concept's data version
+        # moved on (the new version is data of the concept), release; not counted: the rows' bulk
+        # INSERT (before the version)
         counts[count] = _freeze_queries(concept, user) - _insert_batches(count)
-    assert counts[5] == counts[50] == 14
+    assert counts[5] == counts[50] == 15
     assert KufVersionRow.objects.count() == 55
 
 

@@ -235,14 +235,15 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
 #  confirm: then savepoint, the eleven reads again, a savepoint around the writes (a code another
 #  save took meanwhile is then reported, ``projects.integrity``), the changed measures (one batched
 #  UPDATE), their history, the history of their quarters and goals, the changed cost lines (one batched
-#  UPDATE), their history, release twice, whether a sign-off of the touched municipalities exists, and
-#  the session saved (savepoint, update, release)
+#  UPDATE), their history, the concept's data version moved on (the cached KuF), release twice,
+#  whether a sign-off of the touched municipalities exists, and the session saved (savepoint, update,
+#  release)
 PAGE = 4
 LOAD_STATE = 11
 UPLOAD_PAGE_QUERIES = PAGE
 UPLOAD_QUERIES = PAGE + 3
 PREVIEW_QUERIES = PAGE + LOAD_STATE
-CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 9 + 1 + 3
+CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 10 + 1 + 3
 
 
 def _every_measure_changed(concept):

@@ -452,17 +452,18 @@ def _counts(client, s, count: int) -> tuple[int, int, int]:
     versions_services.kuf_version_freeze(concept=concept, name="Mittel", user=s["editor"])
     client.force_login(s["editor"])
     # Freezing: session, user, concept, roles, savepoint, name check, 6 for the live rows, approvals,
-    # the version's id, savepoint, version, release, release; then the rows' bulk INSERT (one
-    # statement on PostgreSQL, one per 34 rows on SQLite, which takes at most 999 parameters per
-    # statement: not counted here).
+    # the version's id, savepoint, version, release, the concept's data version moved on, release; then
+    # the rows' bulk INSERT (one statement on PostgreSQL, one per 34 rows on SQLite, which takes at most
+    # 999 parameters per statement: not counted here).
     freeze = _count(client, "post", _list_url(concept), {"name": "Neu"}) - _insert_batches(count + count // 5)
     # The list: session, user, concept, roles, the versions with their sums.
     listing = _count(client, "get", _list_url(concept))
-    # The comparison, with every amount: session, user, concept, roles, the versions, the old version's
-    # rows, the live rows (6).
+    # The comparison, with every amount: session, user, concept, roles, the versions, the old version
+    # (the cache: a miss; its rows; storing them: 5), the live KuF (its data version, the cache: a miss,
+    # the rows: 6, the approvals for the checks, storing it: 5).
     compare = _count(client, "get", _compare_url(concept, alt=old.pk, neu="aktuell"))
     return freeze, listing, compare
 
 
 def test_query_counts_do_not_grow_with_the_measures(client, s):
-    assert _counts(client, s, 5) == _counts(client, s, 50) == _counts(client, s, 500) == (18, 5, 12)
+    assert _counts(client, s, 5) == _counts(client, s, 50) == _counts(client, s, 500) == (19, 5, 26)

@@ -1,5 +1,7 @@
 """The public pages: the list of published concepts and a concept's overview."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -100,10 +102,15 @@ def test_concept_page_query_count_does_not_grow_with_measures(client):
     large_concept = build_concept(40)
     small = page_queries(client, small_concept.get_absolute_url())
     large = page_queries(client, large_concept.get_absolute_url())
-    # Queries: concept (1), participations (1), quarters (1), action fields (1), goals (1), SWOT (1),
-    # KuF: measures (1), quarters (1), cost lines (1), modules with programme (1), module years (1),
-    # municipal rates (1).
-    assert small == large == 12
+    # Queries: concept (1), its data version (1), the page's body in the cache (1, a miss);
+    # participations (1), quarters (1), action fields (1), goals (1), SWOT (1); the KuF: its data
+    # version (1), the cache (1, a miss), measures (1), quarters (1), cost lines (1), modules with
+    # programme (1), module years (1), municipal rates (1), approvals for the checks (1), storing it in
+    # the database cache (5); storing the page's body (5).
+    assert small == large == 27
+    # Until the concept's data changes, its page is the concept, its data version and the cached body.
+    assert page_queries(client, small_concept.get_absolute_url()) == 3
+    assert page_queries(client, large_concept.get_absolute_url()) == 3
 
 
 def test_pages_have_landmarks_and_language(client):
@@ -122,3 +129,21 @@ def test_pages_switch_to_english(client):
     body = response.content.decode()
     assert '<html lang="en">' in body
     assert "Total cost" in body
+
+
+def test_the_cached_concept_page_follows_every_change_at_once(client):
+    concept = build_concept(1)
+    url = concept.get_absolute_url()
+    assert "100.000,00 €" in client.get(url).content.decode()  # cached now
+    measure = concept.measures.get()
+    measure.title = "Neuer Titel der Maßnahme"
+    measure.save()
+    line = measure.cost_lines.get(year=2025)
+    line.gross = Decimal("200000.00")
+    line.save()
+    body = client.get(url).content.decode()
+    assert "Neuer Titel der Maßnahme" in body
+    assert "250.000,50 €" in body  # the new gross total: 200.000,00 + 50.000,50
+    # In English the body is its own cache entry.
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Neuer Titel der Maßnahme" in english and "Costs and financing at a glance" in english

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from funding import kuf
-from funding.kuf.selectors import kuf_checks_for_rows, kuf_rows_for_concept
+from funding.kuf.selectors import kuf_rows_for_concept, live_kuf
 from funding.versions import diff
 from funding.versions import services as versions_services
 from ihk.reports import selectors, xlsx
@@ -166,7 +166,7 @@ def test_report_takes_plain_rows_and_metadata():
         concept_slug="slug",
         municipalities=["Hallenbeck"],
         rows=rows[:1],
-        checks=kuf_checks_for_rows(concept=concept, rows=rows),
+        checks=live_kuf(concept=concept).checks,
         years=[2025, 2026],
         version="Stand 01.09.2025",
         date=concept.created_at.date(),
