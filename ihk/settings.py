@@ -70,7 +70,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "ihk.urls"
+# Always ``ihk.urls`` in production. Only the benchmarks set ROOT_URLCONF=ihk.bench_urls, which adds a bare
+# "ok" view to measure pages against (``bench/throughput.py``).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="ihk.urls")
 
 TEMPLATES = [
     {
