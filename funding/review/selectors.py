@@ -1,6 +1,7 @@
 """Reads of the KuF review: the state of each municipality's sign-off, and the row comments."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import (
     Count,
@@ -31,8 +32,14 @@ class MunicipalityReview:
     state: str
     changed: list[str] = field(default_factory=list)
     open_comments: int = 0
-    rows_hash: str = ""
     row_count: int = 0
+    rows: list[kuf.KufRow] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def rows_hash(self) -> str:
+        """The fingerprint of the rows as shown, which a verdict sends back: computed when asked for
+        (only the verdict form of who may review needs it)."""
+        return fingerprint.fingerprint_all(self.rows)
 
 
 def _changed_codes(signoff: KufSignoff, rows: list[kuf.KufRow]) -> list[str]:
@@ -68,8 +75,8 @@ def kuf_reviews(*, concept: Concept, rows: list[kuf.KufRow]) -> list[Municipalit
             signoff=signoff,
             state="open",
             open_comments=open_comments.get(municipality.pk, 0),
-            rows_hash=fingerprint.fingerprint_all(own_rows),
             row_count=len(own_rows),
+            rows=own_rows,
         )
         if signoff is not None:
             review.changed = _changed_codes(signoff, own_rows)

@@ -8,10 +8,14 @@ thereby part of the fingerprint.
 
 import hashlib
 from collections.abc import Iterable
+from operator import attrgetter
 
 from funding.kuf import KufRow, columns
 
 _PROFILE = tuple(column for column in columns.COLUMNS if not column.is_money and column.kind != columns.YEARS)
+_PROFILE_VALUES = tuple(column.value for column in _PROFILE)
+_AMOUNTS = attrgetter(*columns.AMOUNTS)
+_KEPT = "_fingerprint"  # where a row keeps its fingerprint once computed
 
 
 def _text(value: object) -> str:
@@ -22,12 +26,22 @@ def _text(value: object) -> str:
 
 def fingerprint(row: KufRow) -> str:
     """A short hash of everything a reviewer sees in a row: profile columns and every money cell. Equal
-    fingerprints mean the row shows exactly the same; a sign-off stores them to notice later changes."""
-    parts = [_text(column.row_value(row)) for column in _PROFILE]
-    for year in sorted(row.by_year):
-        cell = row.by_year[year]
-        grants = ",".join(f"{code}={value}" for code, value in sorted(cell.grants_by_programme.items()))
-        money = "|".join(str(getattr(cell, amount)) for amount in columns.AMOUNTS)
+    fingerprints mean the row shows exactly the same; a sign-off stores them to notice later changes.
+
+    Computed once per row and kept on it (a computed row does not change; ``dataclasses.replace`` makes a
+    new row without it): the review of a page asks for it twice, and rows kept in a cache carry it if it
+    was asked for before they were stored."""
+    known = row.__dict__.get(_KEPT)
+    if known is None:
+        known = row.__dict__[_KEPT] = _fingerprint(row)
+    return known
+
+
+def _fingerprint(row: KufRow) -> str:
+    parts = [_text(value(row)) for value in _PROFILE_VALUES]
+    for year, cell in sorted(row.by_year.items()):
+        grants = ",".join([f"{code}={value}" for code, value in sorted(cell.grants_by_programme.items())])
+        money = "|".join(map(str, _AMOUNTS(cell)))
         parts.append(f"{year}:{money}|{grants}")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
