@@ -1,12 +1,13 @@
 """The columns of the KuF: one declaration that every table, file and comparison of the KuF reads.
 
 Each ``KufColumn`` says what it shows (``value``: raw and language-independent, read from a
-``KufRow``), how it reads as text (``text``), its German header (``label``, and ``short`` where the
-KuF page needs a narrow one), its kind (text, money, percent, integer), its width in a workbook, and
-whether the comparison of two states compares it (``compared``). A money column names its ``Amounts``
-field (``amount``): the row's value, the year cells, the subtotals and the totals are all read from
-that field, and every money column is summed. ``YEARS`` stands where the year columns go: one per
-programme year, each showing the money column the user chooses (any money column).
+``KufRow``), how it reads as text (``text``, or ``value_text`` where the text depends on the value
+alone), its German header (``label``, and ``short`` where the KuF page needs a narrow one), its kind
+(text, money, percent, integer), its width in a workbook, and whether the comparison of two states
+compares it (``compared``). A money column names its ``Amounts`` field (``amount``): the row's value,
+the year cells, the subtotals and the totals are all read from that field, and every money column is
+summed. ``YEARS`` stands where the year columns go: one per programme year, each showing the money
+column the user chooses (any money column).
 
 The HTML KuF table (``funding.review.table``), the KuF workbook (``ihk.reports.xlsx``), the comparison
 of versions (``funding.versions.diff``, its page and its workbook), the fingerprint of a row
@@ -66,8 +67,7 @@ def programmes_text(row: KufRow) -> str:
     return ", ".join(f"{code} {format_eur(grants.get(code, Decimal(0)))}" for code in row.programmes)
 
 
-def _status_text(row: KufRow) -> str:
-    status = row.measure.status
+def _status_label(status: str) -> str:
     try:
         return str(Measure.Status(status).label)
     except ValueError:
@@ -81,6 +81,9 @@ class KufColumn:
     kind: str = TEXT
     value: Callable[[KufRow], Any] | None = None  # not for money columns (see ``amount``)
     text: Callable[[KufRow], str] | None = None  # the row's value as text; default: ``str(value)``
+    # The text of a raw value, where it depends on the value alone (instead of ``text``): equal values
+    # give equal texts, so a table writes each distinct value once.
+    value_text: Callable[[Any], str] | None = None
     short: Promise | str | None = None  # the KuF page's header, where ``label`` is too wide
     amount: str = ""  # a money column's ``Amounts`` field
     width: float = 12  # in a workbook
@@ -109,6 +112,8 @@ class KufColumn:
         if self.text is not None:
             return self.text(row)
         value = self.row_value(row)
+        if self.value_text is not None:
+            return self.value_text(value)
         if isinstance(value, tuple):
             return _joined(value)
         return str(value)
@@ -168,7 +173,7 @@ COLUMNS: tuple[KufColumn, ...] = (
         _("Fördersatz"),
         PERCENT,
         value=lambda row: row.rates,
-        text=lambda row: rates_text(row.rates),
+        value_text=rates_text,
         width=10,
         compared=True,
     ),
@@ -183,7 +188,7 @@ COLUMNS: tuple[KufColumn, ...] = (
         _("Priorität"),
         short=_("Prio."),
         value=lambda row: row.measure.priority,
-        text=lambda row: f"P{row.measure.priority}",
+        value_text=lambda priority: f"P{priority}",
         width=8,
         compared=True,
     ),
@@ -191,7 +196,7 @@ COLUMNS: tuple[KufColumn, ...] = (
         "period",
         _("Zeitraum"),
         value=lambda row: (row.measure.start_year, row.measure.end_year),
-        text=lambda row: f"{row.measure.start_year}–{row.measure.end_year}",
+        value_text=lambda years: f"{years[0]}–{years[1]}",
         width=11,
         compared=True,
     ),
@@ -208,7 +213,7 @@ COLUMNS: tuple[KufColumn, ...] = (
         "status",
         _("Status"),
         value=lambda row: row.measure.status,
-        text=_status_text,
+        value_text=_status_label,
         width=14,
         compared=True,
     ),

@@ -1,16 +1,20 @@
 """The KuF as an HTML table: header, rows, subtotals and the grand total, cell by cell from the KuF's
-column spec (``funding.kuf.columns``), formatted once per request.
+column spec (``funding.kuf.columns``).
 
 The cells are built here rather than in the template: 500 rows of about 30 cells each made template
-rendering most of the page's time. Every value is escaped.
+rendering most of the page's time. A row is written in one pass: its cells after code and title are one
+format string made once per table from the column spec, filled with the row's texts, each escaped once
+(``html.escape``, which is exactly what Django's ``escape`` does), and its amounts, each distinct amount
+formatted once per table. The template writes each group's rows as one string.
 """
 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from html import escape
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -27,53 +31,43 @@ _MONEY_TD = '<td class="num money">{}</td>'
 _NUM_TD = '<td class="num">{}</td>'
 _TEXT_TD = "<td>{}</td>"
 _EMPTY_TD = "<td></td>"
+_NUMERIC = (columns.MONEY, columns.PERCENT, columns.INTEGER)
+
+_PK = 987654321  # a pk no row has, replaced by each row's
+
+
+@dataclass(frozen=True)
+class RowLinks:
+    """The links of live rows: a measure's comments, and its editor for who may edit (``edit`` None
+    otherwise). Each URL is reversed once per page around a placeholder pk (``_PK``), not per row, and
+    kept as the escaped text before and after the pk."""
+
+    comments: tuple[str, str]
+    edit: tuple[str, str] | None = None
+
+    @classmethod
+    def for_concept(cls, concept, *, can_edit: bool) -> "RowLinks":
+        def around_pk(name: str) -> tuple[str, str]:
+            before, after = reverse(name, args=[concept.slug, _PK]).split(f"/{_PK}/")
+            return f"{escape(before)}/", f"/{escape(after)}"
+
+        return cls(
+            comments=around_pk("funding:kuf_row_comments"),
+            edit=around_pk("funding:measure_edit") if can_edit else None,
+        )
 
 
 @dataclass
 class RowView:
-    """One KuF row with its checks (kind, short label, message) and links."""
+    """One KuF row as shown: its checks (kind, short label, message), its open comments and its HTML
+    (``<tr>`` … ``</tr>``, see ``KufHtmlTable.row_html``)."""
 
     row: kuf.KufRow
     checks: list[tuple[str, str, str]]
-    cells: str = ""  # the cells after code and title (see ``KufHtmlTable``)
     open_comments: int = 0
-    edit_url: str = ""
-    comments_url: str = ""
     anchor: str = ""  # the row's id; empty for the second and later parts of a measure
     split: bool = False  # one of several parts of a measure (grouped by programme)
-
-    @property
-    def cells_html(self) -> SafeString:
-        measure = self.row.measure
-        code = escape(measure.code)
-        if self.edit_url:
-            code = f'<a href="{escape(self.edit_url)}">{code}</a>'
-        title = [escape(measure.title)]
-        if self.split:
-            title.append(f'<span class="kuf-part">{escape(_part_text(self.row.part))}</span>')
-        if self.checks:
-            badges = "".join(
-                f'<span class="check__badge check--{escape(kind)}">{escape(label)}</span>'
-                for kind, label, _message in self.checks
-            )
-            title.append(f'<a class="check" href="#hinweise-{escape(measure.uid)}">{badges}</a>')
-        if self.comments_url:
-            title.append(self._comments_link())
-        head = f'<td class="money">{code}</td><th scope="row">{" ".join(title)}</th>'
-        return mark_safe(head + self.cells)
-
-    def _comments_link(self) -> str:
-        if self.open_comments:
-            text = ngettext(
-                "%(count)s offener Kommentar", "%(count)s offene Kommentare", self.open_comments
-            ) % {"count": self.open_comments}
-        else:
-            text = gettext("Kommentare")
-        hidden = gettext("zu %(code)s") % {"code": self.row.measure.code}
-        return (
-            f'<a class="kuf-comments" href="{escape(self.comments_url)}">{escape(text)}'
-            f'<span class="visually-hidden"> {escape(hidden)}</span></a>'
-        )
+    html: str = ""
 
 
 def _part_text(part: str | None) -> str:
@@ -86,18 +80,74 @@ def _part_text(part: str | None) -> str:
 class GroupView:
     label: kuf.Label
     rows: list[RowView]
+    rows_html: SafeString = field(default_factory=lambda: mark_safe(""))
     figures_html: SafeString = field(default_factory=lambda: mark_safe(""))
+
+
+def _text_cell(column: columns.KufColumn) -> Callable[[kuf.KufRow], str]:
+    """The escaped text of ``column`` in a row; with a ``value_text``, each distinct value's text is
+    written and escaped once."""
+    value_of, value_text = column.value, column.value_text
+    if value_text is None or value_of is None:
+        return lambda row: escape(column.row_text(row))
+    written: dict = {}
+
+    def text(row: kuf.KufRow) -> str:
+        value = value_of(row)
+        try:
+            known = written.get(value)
+        except TypeError:  # a value that cannot be a key (not hashable)
+            return escape(value_text(value))
+        if known is None:
+            known = written[value] = escape(value_text(value))
+        return known
+
+    return text
+
+
+def _slot(cell: str, index: int) -> str:
+    """``cell`` (a ``<td>`` with ``{}``) as a slot of a format string that takes argument ``index``."""
+    return cell.replace("{}", f"{{{index}}}")
 
 
 class KufHtmlTable:
     """The cells of a KuF table in ``unit`` (``columns.EUR`` or ``columns.TEUR``), the year columns
-    showing ``year_value`` (an ``Amounts`` field), for the ``years`` of the table."""
+    showing ``year_value`` (an ``Amounts`` field), for the ``years`` of the table; rows with the
+    ``links`` of a live KuF (None: no links)."""
 
-    def __init__(self, *, years: list[int], unit: str, year_value: str):
+    def __init__(self, *, years: list[int], unit: str, year_value: str, links: RowLinks | None = None):
         self.years = years
         self.unit = unit
         self.year_value = year_value
-        self._row_cells = [self._row_cell(column) for column in columns.COLUMNS[2:]]
+        self.links = links
+        self._formatted: dict[Decimal, str] = {}
+        # The cells after code and title as one format string; its arguments are the texts of the text
+        # columns, then the money columns' amounts, then the year cells (``row_cells``).
+        row_columns = columns.COLUMNS[2:]
+        text_columns = [column for column in row_columns if column.kind not in (columns.MONEY, columns.YEARS)]
+        self._texts = [_text_cell(column) for column in text_columns]
+        self._amounts = [column.amount for column in row_columns if column.kind == columns.MONEY]
+        text_at = {column.key: index for index, column in enumerate(text_columns)}
+        money_at = {amount: len(text_at) + index for index, amount in enumerate(self._amounts)}
+        first_year = len(text_at) + len(money_at)
+        cells = []
+        for column in row_columns:
+            if column.kind == columns.MONEY:
+                cells.append(_slot(_MONEY_TD, money_at[column.amount]))
+            elif column.kind == columns.YEARS:
+                cells += [_slot(_MONEY_TD, first_year + index) for index in range(len(years))]
+            else:
+                cells.append(_slot(_NUM_TD if column.kind in _NUMERIC else _TEXT_TD, text_at[column.key]))
+        self._cells = "".join(cells).format
+        self._comments_text = escape(gettext("Kommentare"))
+        self._about = gettext("zu %(code)s")
+
+    def eur(self, value: Decimal) -> str:
+        """``value`` as money text in the table's unit; each distinct value formatted once."""
+        text = self._formatted.get(value)
+        if text is None:
+            text = self._formatted[value] = format_eur(value, self.unit)
+        return text
 
     # --- header ---
 
@@ -107,7 +157,7 @@ class KufHtmlTable:
             if column.kind == columns.YEARS:
                 cells += [f'<th scope="col" class="num kuf-year">{year}</th>' for year in self.years]
                 continue
-            css = ' class="num"' if column.kind in (columns.MONEY, columns.PERCENT, columns.INTEGER) else ""
+            css = ' class="num"' if column.kind in _NUMERIC else ""
             cells.append(f'<th scope="col"{css}>{escape(column.header)}</th>')
         return mark_safe("".join(cells))
 
@@ -117,36 +167,69 @@ class KufHtmlTable:
 
     # --- rows ---
 
-    def _row_cell(self, column: columns.KufColumn) -> Callable[[kuf.KufRow], str]:
-        unit, years, year_value = self.unit, self.years, self.year_value
-        if column.kind == columns.MONEY:
-            amount = column.amount
-            return lambda row: _MONEY_TD.format(format_eur(getattr(row.total, amount), unit))
-        if column.kind == columns.YEARS:
-            return lambda row: "".join(
-                _MONEY_TD.format(
-                    format_eur(getattr(row.by_year[year], year_value), unit) if year in row.by_year else ""
-                )
-                for year in years
-            )
-        template = _NUM_TD if column.kind in (columns.PERCENT, columns.INTEGER) else _TEXT_TD
-        return lambda row: template.format(escape(column.row_text(row)))
-
     def row_cells(self, row: kuf.KufRow) -> str:
         """The cells of a row after code and title."""
-        return "".join(cell(row) for cell in self._row_cells)
+        by_year, year_value = row.by_year, self.year_value
+        amounts = [getattr(row.total, amount) for amount in self._amounts]
+        amounts += [getattr(by_year[year], year_value) if year in by_year else None for year in self.years]
+        known, eur = self._formatted, self.eur
+        return self._cells(
+            *[text(row) for text in self._texts],
+            *["" if amount is None else known.get(amount) or eur(amount) for amount in amounts],
+        )
+
+    def row_html(self, item: RowView) -> str:
+        """The whole row: code (linked to the editor), title with its part, check badges and comments
+        link, then the other cells."""
+        measure = item.row.measure
+        code = escape(measure.code)
+        links, pk = self.links, measure.id
+        if links is not None and pk and links.edit is not None:
+            code = f'<a href="{links.edit[0]}{pk}{links.edit[1]}">{code}</a>'
+        title = escape(measure.title)
+        if item.split:
+            title += f' <span class="kuf-part">{escape(_part_text(item.row.part))}</span>'
+        if item.checks:
+            badges = "".join(
+                f'<span class="check__badge check--{escape(kind)}">{escape(label)}</span>'
+                for kind, label, _message in item.checks
+            )
+            title += f' <a class="check" href="#hinweise-{escape(measure.uid)}">{badges}</a>'
+        if links is not None and pk:
+            title += f" {self._comments_link(item, links)}"
+        attributes = f' id="{escape(item.anchor)}"' if item.anchor else ""
+        if item.checks:
+            attributes += ' class="kuf-row--check"'
+        return (
+            f'<tr{attributes}><td class="money">{code}</td><th scope="row">{title}</th>'
+            f"{self.row_cells(item.row)}</tr>"
+        )
+
+    def _comments_link(self, item: RowView, links: RowLinks) -> str:
+        count = item.open_comments
+        if count:
+            text = escape(
+                ngettext("%(count)s offener Kommentar", "%(count)s offene Kommentare", count)
+                % {"count": count}
+            )
+        else:
+            text = self._comments_text
+        hidden = escape(self._about % {"code": item.row.measure.code})
+        return (
+            f'<a class="kuf-comments" href="{links.comments[0]}{item.row.measure.id}{links.comments[1]}">'
+            f'{text}<span class="visually-hidden"> {hidden}</span></a>'
+        )
 
     def totals_html(self, total: kuf.Amounts, by_year: dict[int, kuf.Amounts]) -> SafeString:
         """The cells of a subtotal or total row after its label (which spans the columns before the
         first money column): the money and year cells; the other columns stay empty."""
-        unit, cells = self.unit, []
+        eur, cells = self.eur, []
         for column in columns.COLUMNS[columns.leading_columns() :]:
             if column.kind == columns.MONEY:
-                cells.append(_MONEY_TD.format(format_eur(getattr(total, column.amount), unit)))
+                cells.append(_MONEY_TD.format(eur(getattr(total, column.amount))))
             elif column.kind == columns.YEARS:
                 cells += [
-                    _MONEY_TD.format(format_eur(getattr(by_year[year], self.year_value), unit))
-                    for year in self.years
+                    _MONEY_TD.format(eur(getattr(by_year[year], self.year_value))) for year in self.years
                 ]
             else:
                 cells.append(_EMPTY_TD)
@@ -160,10 +243,11 @@ def present_table(
     comments: dict[int, int],
     unit: str,
     year_value: str,
+    links: RowLinks | None = None,
 ) -> tuple[list[GroupView], KufHtmlTable]:
     """The table as formatted groups with rows and subtotals, and the formatter that made them (for
-    the header and the grand total). No queries."""
-    html = KufHtmlTable(years=table.years, unit=unit, year_value=year_value)
+    the header and the grand total); the rows with the ``links`` of a live KuF. No queries."""
+    html = KufHtmlTable(years=table.years, unit=unit, year_value=year_value, links=links)
     labels = kind_labels()
     anchored: set[str] = set()
     parts = Counter(row.measure.uid for row in table.rows)
@@ -172,27 +256,32 @@ def present_table(
         rows = []
         for row in group.rows:
             uid = row.measure.uid
-            rows.append(
-                RowView(
-                    row=row,
-                    checks=[(check.kind, labels[check.kind], check.message) for check in checks.get(uid, [])],
-                    cells=html.row_cells(row),
-                    open_comments=comments.get(row.measure.id, 0) if row.measure.id else 0,
-                    anchor="" if uid in anchored else f"zeile-{uid}",
-                    split=parts[uid] > 1,
-                )
+            item = RowView(
+                row=row,
+                checks=[(check.kind, labels[check.kind], check.message) for check in checks.get(uid, [])],
+                open_comments=comments.get(row.measure.id, 0) if row.measure.id else 0,
+                anchor="" if uid in anchored else f"zeile-{uid}",
+                split=parts[uid] > 1,
             )
+            item.html = html.row_html(item)
+            rows.append(item)
             anchored.add(uid)
         groups.append(
-            GroupView(label=group.label, rows=rows, figures_html=html.totals_html(group.total, group.by_year))
+            GroupView(
+                label=group.label,
+                rows=rows,
+                rows_html=mark_safe("\n".join(item.html for item in rows)),
+                figures_html=html.totals_html(group.total, group.by_year),
+            )
         )
     return groups, html
 
 
-def kuf_page(*, concept, source: KufSource, params) -> dict:
+def kuf_page(*, concept, source: KufSource, params, can_edit: bool = False) -> dict:
     """What the KuF page shows of ``source`` (the live KuF or a version) with the filters and options
-    of the GET ``params``: the filter form, the grouped table as HTML cells, the grand total, the
-    checks of the shown rows, counts. One query for a live source (the open comments per row)."""
+    of the GET ``params``: the filter form, the grouped table as HTML, the grand total, the checks of
+    the shown rows, counts; live rows link to their comments, and to the editor if ``can_edit``. One
+    query for a live source (the open comments per row)."""
     filterset = KufFilterSet(params or None, rows=source.rows, years=source.years)
     row_filter, options = filterset.row_filter(), filterset.options()
     shown = kuf.select_rows(source.rows, row_filter)
@@ -201,9 +290,14 @@ def kuf_page(*, concept, source: KufSource, params) -> dict:
         years=[year for year in source.years if row_filter.keeps_year(year)],
         group_by=options["group_by"],
     )
-    comments = selectors.open_comment_counts(concept=concept) if source.version is None else {}
+    live = source.version is None
     groups, html = present_table(
-        table, checks=source.checks, comments=comments, unit=options["unit"], year_value=options["year_value"]
+        table,
+        checks=source.checks,
+        comments=selectors.open_comment_counts(concept=concept) if live else {},
+        unit=options["unit"],
+        year_value=options["year_value"],
+        links=RowLinks.for_concept(concept, can_edit=can_edit) if live else None,
     )
     return {
         "filterset": filterset,
@@ -221,19 +315,3 @@ def kuf_page(*, concept, source: KufSource, params) -> dict:
         "shown_count": len(shown),
         "shown_checks": [item for group in groups for item in group.rows if item.checks and item.anchor],
     }
-
-
-_PK = 987654321
-
-
-def link_rows(groups: list[GroupView], concept, *, can_edit: bool) -> None:
-    """Each live row's links to the editor and its comments (URLs reversed once, not per row)."""
-    edit = reverse("funding:measure_edit", args=[concept.slug, _PK])
-    comments = reverse("funding:kuf_row_comments", args=[concept.slug, _PK])
-    for group in groups:
-        for item in group.rows:
-            pk = item.row.measure.id
-            if pk:
-                item.comments_url = comments.replace(f"/{_PK}/", f"/{pk}/")
-                if can_edit:
-                    item.edit_url = edit.replace(f"/{_PK}/", f"/{pk}/")

@@ -24,7 +24,7 @@ from projects.access import EDIT, INTERNAL, concept_for_user
 
 from . import selectors, services
 from .forms import KufCommentForm, KufSignoffForm
-from .table import kuf_page, link_rows
+from .table import kuf_page
 
 STATE_LABELS = {
     "open": _("offen"),
@@ -46,9 +46,8 @@ class KufTableView(LoginRequiredMixin, TemplateView):
         params = self.request.GET.copy()
         stand = params.pop("stand", [""])[-1]
         source = versions_selectors.kuf_source(concept=concept, stand=stand)
-        page = kuf_page(concept=concept, source=source, params=params)
-        if source.version is None:
-            link_rows(page["groups"], concept, can_edit=user.has_perm(EDIT, concept))
+        can_edit = user.has_perm(EDIT, concept)
+        page = kuf_page(concept=concept, source=source, params=params, can_edit=can_edit)
         reviews = selectors.kuf_reviews(concept=concept, rows=source.rows) if source.version is None else []
         for review in reviews:
             review.can_review = user.has_perm(
@@ -60,7 +59,7 @@ class KufTableView(LoginRequiredMixin, TemplateView):
             version=source.version,
             reviews=reviews,
             signoff_form=KufSignoffForm(),
-            can_edit=user.has_perm(EDIT, concept),
+            can_edit=can_edit,
             can_freeze=user.has_perm(FREEZE, concept),
             section="kuf",
             **page,

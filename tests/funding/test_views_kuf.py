@@ -1,9 +1,12 @@
 """The KuF page: totals against independent database sums, filters, grouping, checks, query counts."""
 
+import copy
+import re
 from collections import defaultdict
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+import lxml.html
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
@@ -377,7 +380,7 @@ def test_units_year_values_and_grouping_switch(client, setup):
     assert note in body
     assert note not in client.get(_url(s["concept"])).content.decode()
     response = client.get(_url(s["concept"], jahreswert="grant"))
-    assert "86.419,75 €" in response.context["groups"][0].rows[0].cells  # 2025: 70 % of 123.456,78
+    assert "86.419,75 €" in response.context["groups"][0].rows[0].html  # 2025: 70 % of 123.456,78
     response = client.get(_url(s["concept"], gruppierung="programme"))
     assert [g.label.key for g in response.context["groups"]] == ["LZ"]
 
@@ -414,6 +417,34 @@ def test_invalid_filters_are_reported_and_ignored(client, setup):
     assert response.status_code == 200
     assert response.context["shown_count"] == 1
     assert "Einige Filterangaben sind ungültig" in response.content.decode()
+
+
+def test_filter_widgets_write_what_djangos_templates_write_and_every_control_is_labelled(client, setup):
+    s = setup
+    _measure(s, "A", rate="70", responsible_body='Stadt & "Werke"')
+    client.force_login(s["editor"])
+    response = client.get(_url(s["concept"], kommune="Atlantis", jahr_von="abc", suche='<b>"x"</b> & y'))
+    form = response.context["filterset"].form
+    assert form.errors
+    for bound in form:
+        widget = bound.field.widget
+        django_widget = copy.deepcopy(widget)
+        django_widget.__class__ = next(
+            c for c in type(widget).__mro__ if c.__module__ == "django.forms.widgets"
+        )
+        ours, django = (
+            re.sub(r">\s+<", "><", bound.as_widget(widget=w)).strip() for w in (widget, django_widget)
+        )
+        assert ours == django, bound.name
+    body = lxml.html.fromstring(response.content.decode())
+    controls = body.xpath('//details[@class="kuf-filters"]//*[self::select or self::input[@type!="hidden"]]')
+    assert len(controls) == len(form.fields) == 13
+    for control in controls:
+        label = body.xpath(f'//label[@for="{control.get("id")}"]')
+        assert label and label[0].text_content().strip(), control.get("name")
+        if control.get("name") in form.errors:
+            assert control.get("aria-invalid") == "true"
+            assert body.xpath(f'//*[@id="{control.get("aria-describedby")}"]//p[@class="error"]')
 
 
 def test_print_stylesheet_and_sticky_header(client, setup):

@@ -37,7 +37,7 @@ def _html(table: kuf.KufTable, unit: str, year_value: str) -> str:
     groups, html = present_table(table, checks={}, comments={}, unit=unit, year_value=year_value)
     body = [f"<table><caption>{CAPTION}</caption><tr>{html.header_cells()}</tr>"]
     for group in groups:
-        body += [f'<tr class="row">{item.cells_html}</tr>' for item in group.rows]
+        body.append(group.rows_html)
     body.append(
         f'<tr class="total"><th colspan="{columns.leading_columns()}">Summe</th>{html.totals_html(table.total, table.by_year)}</tr>'
     )
