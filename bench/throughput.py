@@ -278,7 +278,8 @@ def run_slice(target: Target, connections: list[Connection], seconds: float, res
             results.latencies_ms.extend(latencies)
             results.errors += errors
 
-    threads = [threading.Thread(target=client, args=(connection,)) for connection in connections]
+    # Daemon threads: after Ctrl-C or SIGTERM the script ends once it has cleaned up, without waiting.
+    threads = [threading.Thread(target=client, args=(connection,), daemon=True) for connection in connections]
     for thread in threads:
         thread.start()
     began = time.monotonic()
