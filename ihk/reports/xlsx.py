@@ -6,7 +6,7 @@ rules (subtotals as formulas, text never a formula, number formats, print setup)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -66,50 +66,66 @@ def _kuf_columns(years: Sequence[int], unit: str) -> list[Column]:
     return result
 
 
-def _cell_value(column: kuf_columns.KufColumn, row: kuf.KufRow) -> object:
-    """A row's value of a (non-year) column as the workbook holds it: money and whole numbers as
+def _value_of(column: kuf_columns.KufColumn) -> Callable[[kuf.KufRow], object]:
+    """How a row's value of a (non-year) column is read for the workbook: money and whole numbers as
     numbers, one rate as a number (several as the text "60–70 %"), the rest as text."""
     if column.is_money or column.kind == kuf_columns.INTEGER:
-        return column.row_value(row)
+        return column.row_value
     if column.kind == kuf_columns.PERCENT:
-        rates = column.row_value(row)
-        return rates[0] if len(rates) == 1 else (column.row_text(row) or None)
-    return column.row_text(row)
+
+        def rate(row: kuf.KufRow) -> object:
+            rates = column.row_value(row)
+            return rates[0] if len(rates) == 1 else (column.row_text(row) or None)
+
+        return rate
+    return column.row_text
 
 
-def _kuf_row_values(
-    row: kuf.KufRow, years: Sequence[int], year_value: str, check_kinds: list[str]
-) -> list[object]:
-    values: list[object] = []
-    for column in kuf_columns.COLUMNS:
-        if column.kind == kuf_columns.YEARS:
-            values += [
-                getattr(row.by_year[year], year_value) if year in row.by_year else None for year in years
-            ]
-        else:
-            values.append(_cell_value(column, row))
-    values.append("; ".join(check_kinds))
-    return values
+class _RowValues:
+    """The workbook's values of the KuF rows, each row's worked out once per workbook: the overview and
+    a municipality's sheet show the same rows (the same objects), with the same year columns unless a
+    row of another municipality widens the overview's."""
+
+    def __init__(self, report: selectors.KufReport) -> None:
+        self._year_value = report.meta.year_value
+        self._checks = report.checks
+        self._labels = kind_labels()
+        # Per column: None for the year columns, else how its value is read.
+        self._columns = [
+            None if column.kind == kuf_columns.YEARS else _value_of(column) for column in kuf_columns.COLUMNS
+        ]
+        self._known: dict[int, tuple[kuf.KufRow, tuple[int, ...], list[object]]] = {}
+
+    def of(self, row: kuf.KufRow, years: tuple[int, ...]) -> list[object]:
+        """The row's cells under the year columns ``years``, then its checks."""
+        known = self._known.get(id(row))
+        if known is not None and known[0] is row and known[1] == years:
+            return known[2]
+        values: list[object] = []
+        for value_of in self._columns:
+            if value_of is None:
+                by_year = row.by_year
+                values += [
+                    getattr(by_year[year], self._year_value) if year in by_year else None for year in years
+                ]
+            else:
+                values.append(value_of(row))
+        checks = self._checks.get(row.measure.uid, [])
+        values.append("; ".join(self._labels.get(check.kind, check.kind) for check in checks))
+        self._known[id(row)] = (row, years, values)  # the row kept too: its id is not reused meanwhile
+        return values
 
 
-def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart) -> Sheet:
+def _kuf_sheet(report: selectors.KufReport, part: selectors.KufReportPart, row_values: _RowValues) -> Sheet:
     meta = report.meta
-    labels = kind_labels()
     table = part.table
+    years = tuple(table.years)
     blocks = [
         Block(
             heading=f"{group.label.key} {group.label.title}".strip()
             if group.label.title != group.label.key
             else group.label.key or _("ohne Zuordnung"),
-            rows=[
-                _kuf_row_values(
-                    row,
-                    table.years,
-                    meta.year_value,
-                    [labels.get(check.kind, check.kind) for check in report.checks.get(row.measure.uid, [])],
-                )
-                for row in group.rows
-            ],
+            rows=[row_values.of(row, years) for row in group.rows],
             subtotal=_("Summe %(group)s") % {"group": group.label.key or _("ohne Zuordnung")},
         )
         for group in table.groups
@@ -195,7 +211,8 @@ def _checks_sheet(report: selectors.KufReport) -> Sheet:
 
 def kuf_xlsx(report: selectors.KufReport) -> bytes:
     """The KuF workbook: an overview sheet, one sheet per municipality (in an IIHK), the checks."""
-    sheets = [_kuf_sheet(report, part) for part in report.parts]
+    row_values = _RowValues(report)
+    sheets = [_kuf_sheet(report, part, row_values) for part in report.parts]
     sheets.append(_checks_sheet(report))
     return write_workbook(sheets, title=report.meta.concept_title)
 
