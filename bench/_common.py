@@ -206,8 +206,8 @@ def alternate(
 
 def figure(name: str, value: float, unit: str = "ms") -> None:
     """Print one result line: ``figure <name> <value> <unit>`` (ms whole, or to 0.1 below 10; counts
-    whole; ratios to 0.01)."""
-    places = {"ms": 0 if value >= 10 else 1, "count": 0, "x": 2}.get(unit, 1)
+    whole; ratios to 0.01, or to 0.001 below 0.1)."""
+    places = {"ms": 0 if value >= 10 else 1, "count": 0, "x": 2 if value >= 0.1 else 3}.get(unit, 1)
     print(f"figure {name} {value:.{places}f} {unit}", flush=True)
 
 
