@@ -1,8 +1,10 @@
 """The public pages: the list of published concepts and a concept's overview."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from projects.models import ConceptMembership
@@ -102,15 +104,41 @@ def test_concept_page_query_count_does_not_grow_with_measures(client):
     large_concept = build_concept(40)
     small = page_queries(client, small_concept.get_absolute_url())
     large = page_queries(client, large_concept.get_absolute_url())
-    # Queries: concept (1), its data version (1), the page's body in the cache (1, a miss);
+    # Queries: concept (1), the whole page in the cache (1, a miss), its body in the cache (1, a miss);
     # participations (1), quarters (1), action fields (1), goals (1), SWOT (1); the KuF: its data
     # version (1), the cache (1, a miss), measures (1), quarters (1), cost lines (1), modules with
     # programme (1), module years (1), municipal rates (1), approvals for the checks (1), storing it in
-    # the database cache (5); storing the page's body (5).
-    assert small == large == 27
-    # Until the concept's data changes, its page is the concept, its data version and the cached body.
-    assert page_queries(client, small_concept.get_absolute_url()) == 3
-    assert page_queries(client, large_concept.get_absolute_url()) == 3
+    # the database cache (5); storing the body (5) and the page (5).
+    assert small == large == 32
+    # Until the concept's data changes, a visitor's page is the concept and the cached page.
+    assert page_queries(client, small_concept.get_absolute_url()) == 2
+    assert page_queries(client, large_concept.get_absolute_url()) == 2
+
+
+def test_a_page_kept_for_everyone_carries_each_visitors_own_csrf_token():
+    concept = build_concept(1)
+    tokens = []
+    for _visitor in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        body = visitor.get(concept.get_absolute_url()).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        tokens.append(token)
+        # The language switch of the kept page works for this visitor (no 403).
+        response = visitor.post(
+            "/i18n/setlang/", {"language": "en", "csrfmiddlewaretoken": token, "next": "/"}
+        )
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_signed_in_users_never_get_the_page_kept_for_visitors(client):
+    concept = build_concept(1)
+    assert "Anmelden" in client.get(concept.get_absolute_url()).content.decode()  # kept now
+    user = f.make_user("leserin")
+    f.make_membership(concept, user, "funder")
+    client.force_login(user)
+    body = client.get(concept.get_absolute_url()).content.decode()
+    assert "Abmelden (leserin)" in body and "KuF als Excel" in body
 
 
 def test_pages_have_landmarks_and_language(client):
