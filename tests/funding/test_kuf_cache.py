@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from funding.editor import services as editor_services
-from funding.kuf.selectors import _live_kuf_computed, live_kuf
+from funding.kuf.selectors import _live_kuf_computed, live_kuf, live_kuf_forget_recent
 from funding.models import ApprovalNotice, CostLine, FinancingModule, MunicipalRate
 from funding.programmes import services as programme_services
 from funding.programmes.selectors import rate_grid
@@ -208,10 +208,16 @@ def test_every_kind_of_write_moves_the_data_version_and_the_cached_kuf_follows(c
 def test_the_cached_kuf_is_served_without_computing(world, django_assert_num_queries):
     concept = world["concept"]
     live_kuf(concept=concept)
-    # the data version (1), the cache entry (1)
-    with django_assert_num_queries(2):
+    # the data version (1): this process keeps the KuF it used last
+    with django_assert_num_queries(1):
         cached = live_kuf(concept=concept)
     assert _same(cached, _live_kuf_computed(concept))
+    # Another process (here: this one after forgetting) reads it from the shared cache: the data
+    # version (1), the cache entry (1).
+    live_kuf_forget_recent()
+    with django_assert_num_queries(2):
+        shared = live_kuf(concept=concept)
+    assert _same(shared, cached)
 
 
 def test_inside_a_write_the_kuf_is_computed_and_never_cached(world):
