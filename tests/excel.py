@@ -199,14 +199,12 @@ def plan_errors(plan: imports.ImportPlan) -> list[tuple[str, int, str, str]]:
     return [(issue.sheet, issue.row, issue.column, issue.message) for issue in plan.errors]
 
 
-def refused_apply(
-    concept, data: bytes, *, digest: str, name: str = "Maßnahmen.xlsx"
-) -> imports.ImportRefused:
-    """Apply the file ``data`` to ``concept`` with the plan's ``digest``: the import must refuse it.
-    Returns the refusal."""
+def refused_apply(concept, plan: imports.ImportPlan, *, digest: str | None = None) -> imports.ImportRefused:
+    """Confirm the preview ``plan`` of ``concept`` (with its own digest, or ``digest``): the import must
+    refuse it. Returns the refusal."""
     with pytest.raises(imports.ImportRefused) as refused:
         imports.import_apply(
-            concept=concept, parsed=imports.read_upload(name=name, data=data), digest=digest, user=None
+            concept=concept, plan=plan.stored(), digest=plan.digest if digest is None else digest, user=None
         )
     return refused.value
 

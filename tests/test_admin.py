@@ -456,18 +456,19 @@ def test_admin_import_warns_of_reset_signoffs(client, admin_user):
 #  upload page: 3. the concept chosen in advance (``?konzept=``)  4. the concepts of the choice field
 #  upload (POST): 3. the chosen concept (the form's choice field), then the session with the parsed
 #  file saved (savepoint, update, release)
-#  preview: 3. concept, then ``imports.load_state`` (eleven: measures, their quarters, their goals,
-#  cost lines, financing modules, per-year amounts, action fields, municipalities, quarters, goals,
-#  programmes)
-#  apply: 3. concept, savepoint, the eleven reads again, a savepoint around the writes (for a code
-#  taken meanwhile, ``projects.integrity``), the changed measures (one batched UPDATE), their history,
-#  the history of their quarters and goals, the changed cost lines (one batched UPDATE), their
-#  history, the concept's data version moved on (the cached KuF), release twice, whether a sign-off of
-#  the touched municipalities exists, and the session saved (savepoint, update, release)
-LOAD_STATE = 11
+#  preview: 3. concept, then ``imports.load_state`` (seven: the concept's structure, programmes,
+#  measures, their quarters and goals, cost lines, financing modules, per-year amounts), and the session
+#  saved with the plan it shows (savepoint, update, release)
+#  apply: 3. concept, savepoint, the seven reads again (the basis of the stored plan, with the measures
+#  locked; the plan is not made again), a savepoint around the writes (for a code taken meanwhile,
+#  ``projects.integrity``), the touched measures' new version (one UPDATE), their history, the history
+#  of their quarters and goals, the changed cost lines (one batched UPDATE), their history, the
+#  concept's data version moved on (the cached KuF), release twice, whether a sign-off of the touched
+#  municipalities exists, and the session saved (savepoint, update, release)
+LOAD_STATE = 7
 ADMIN_UPLOAD_PAGE_QUERIES = 4
 ADMIN_UPLOAD_QUERIES = 3 + 3
-ADMIN_PREVIEW_QUERIES = 3 + LOAD_STATE
+ADMIN_PREVIEW_QUERIES = 3 + LOAD_STATE + 3
 ADMIN_APPLY_QUERIES = 3 + 1 + LOAD_STATE + 10 + 1 + 3
 
 

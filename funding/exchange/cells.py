@@ -1,5 +1,8 @@
 """Reading one cell in the kind of its column (``layouts.Column.kind``): a typed value, or ``CellError``
-with a German message for the row and column.
+with a German message for the row and column. ``column_reader`` makes a column's reader once (its
+length limit from the model field, its choices and labels, its messages), so a row is checked on plain
+values, without a model instance: the kinds hold the model fields' ranges and digits (amounts at least
+0, below 10^12, in cents; rates 0 to 100 with two decimals; years 2000 to 2100).
 
 German numbers (``1.234,56``, ``12,5 %``) and numbers as a spreadsheet stores them (with a percent
 format: the fraction) are understood; money is a ``Decimal`` in cents, a rate a ``Decimal`` between 0
@@ -9,8 +12,10 @@ numbered choices, the leading number.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -36,9 +41,9 @@ from .layouts import (
     choice_labels_de,
     choice_map,
     normalize_header,
-    numbered_choice,
+    numbered_choices,
 )
-from .tables import NUMBER, Cell, is_formula
+from .tables import FORMULA, NUMBER, Cell
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -127,104 +132,162 @@ def parse_percent(cell: Cell) -> Decimal:
     return value
 
 
-def _integer(cell: Cell, message, too_large) -> int:
-    """A whole number below ``INTEGER_LIMIT`` in size (``too_large``: the message beyond)."""
+def _integer(cell: Cell, message, too_large: Callable[[], CellError]) -> int:
+    """A whole number below ``INTEGER_LIMIT`` in size (``too_large``: the error beyond)."""
     try:
         value, _pct = _number(cell)
     except CellError:
         raise CellError(str(message)) from None
     if value.copy_abs() > INTEGER_LIMIT:  # before ``int``: a huge exponent would take forever
-        raise CellError(str(too_large))
+        raise too_large()
     if value != value.to_integral_value():
         raise CellError(str(message))
     return int(value)
 
 
+def _year_range() -> CellError:
+    return CellError(_("Bitte ein Jahr zwischen 2000 und 2100 angeben."))
+
+
 def parse_year(cell: Cell) -> int:
-    year_range = _("Bitte ein Jahr zwischen 2000 und 2100 angeben.")
-    year = _integer(cell, NOT_A_YEAR, year_range)
+    if isinstance(cell, list) and cell[0] == NUMBER and len(cell[1]) == 4 and cell[1].isdecimal():  # quick
+        year = int(cell[1])
+    else:
+        year = _integer(cell, NOT_A_YEAR, _year_range)
     if not 2000 <= year <= 2100:
-        raise CellError(year_range)
+        raise _year_range()
     return year
 
 
+def _too_large_number() -> CellError:
+    return CellError(
+        _("Die Zahl ist zu groß (höchstens %(max)s).") % {"max": format_number(INTEGER_LIMIT, 0)}
+    )
+
+
 def parse_integer(cell: Cell) -> int:
-    too_large = _("Die Zahl ist zu groß (höchstens %(max)s).") % {"max": format_number(INTEGER_LIMIT, 0)}
-    value = _integer(cell, NOT_AN_INTEGER, too_large)
+    if isinstance(cell, list) and cell[0] == NUMBER and cell[1].isdecimal() and len(cell[1]) < 10:
+        return int(cell[1])  # the usual cell: quick (below ``INTEGER_LIMIT``, not negative)
+    value = _integer(cell, NOT_AN_INTEGER, _too_large_number)
     if value < 0:
         raise CellError(_("Die Zahl darf nicht negativ sein."))
     return value
 
 
-def parse_text(cell: Cell, column: Column) -> str:
+def _text(cell: Cell) -> str:
     if isinstance(cell, list):
         text = cell[1]
         if cell[0] == NUMBER and text.endswith(".0"):  # Excel stores "2025" typed as a number
             text = text[:-2]
     else:
         text = cell or ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if column.kind == CODE and "\n" in text:
-        raise CellError(_("Ein Kürzel darf keinen Zeilenumbruch enthalten."))
-    if column.max_length:
-        try:  # the model's rule and message (the editor and the admin say the same)
-            TextLengthValidator(column.max_length)(text)
-        except ValidationError as error:
-            raise CellError(error.messages[0]) from None
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def parse_choice(cell: Cell, column: Column) -> object:
-    mapping = choice_map(column.key, translation.get_language() or "")
-    text = parse_text(cell, column)
-    key = normalize_header(text)
-    if key in mapping:
-        return mapping[key]
-    numbered = _NUMBERED_CHOICE.match(key)
-    value = numbered_choice(column.key, numbered.group(1)) if numbered else None
-    if value is not None:
-        return value
-    raise CellError(
-        _("Unbekannter Wert „%(value)s“. Erlaubt: %(allowed)s.")
-        % {"value": text, "allowed": choice_labels_de(column.key)}
-    )
+def _text_reader(column: Column) -> Callable[[Cell], str]:
+    """A text cell, checked against the column's kind and length limit (the model field's, with the
+    model's message: the editor and the admin say the same)."""
+    limit, code = column.max_length, column.kind == CODE
+
+    def read(cell: Cell) -> str:
+        text = _text(cell)
+        if code and "\n" in text:
+            raise CellError(_("Ein Kürzel darf keinen Zeilenumbruch enthalten."))
+        if limit and len(text) > limit:
+            try:
+                TextLengthValidator(limit)(text)
+            except ValidationError as error:
+                raise CellError(error.messages[0]) from None
+        return text
+
+    return read
 
 
-def parse_codes(cell: Cell, column: Column) -> tuple[str, ...]:
-    text = parse_text(cell, column)
-    return tuple(dict.fromkeys(code.strip() for code in re.split(r"[,;\n]", text) if code.strip()))
+def _choice_reader(column: Column, language: str) -> Callable[[Cell], object]:
+    """A choice cell: its German or English label, stored value or leading number; the map of what
+    is understood made once per column and language."""
+    mapping = choice_map(column.key, language)
+    numbered = numbered_choices(column.key)
+    text_of = _text_reader(column)
 
-
-def parse_uid(cell: Cell, column: Column) -> str:
-    text = parse_text(cell, column)
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
+    def read(cell: Cell) -> object:
+        text = text_of(cell)
+        key = normalize_header(text)
+        if key in mapping:
+            return mapping[key]
+        number = _NUMBERED_CHOICE.match(key)
+        if number and number.group(1) in numbered:
+            return numbered[number.group(1)]
         raise CellError(
-            _("Die Kennung ist ungültig; lassen Sie die Spalte für neue Maßnahmen leer.")
-        ) from None
+            _("Unbekannter Wert „%(value)s“. Erlaubt: %(allowed)s.")
+            % {"value": text, "allowed": choice_labels_de(column.key)}
+        )
+
+    return read
 
 
-_PARSERS = {
-    MONEY: lambda cell, column: parse_money(cell),
-    PERCENT: lambda cell, column: parse_percent(cell),
-    YEAR: lambda cell, column: parse_year(cell),
-    INTEGER: lambda cell, column: parse_integer(cell),
-    CHOICE: parse_choice,
-    CODES: parse_codes,
-    UID: parse_uid,
-}
+def _codes_reader(column: Column) -> Callable[[Cell], tuple[str, ...]]:
+    text_of = _text_reader(column)
+
+    def read(cell: Cell) -> tuple[str, ...]:
+        text = text_of(cell)
+        return tuple(dict.fromkeys(code.strip() for code in re.split(r"[,;\n]", text) if code.strip()))
+
+    return read
+
+
+def _uid_reader(column: Column) -> Callable[[Cell], str]:
+    text_of = _text_reader(column)
+
+    def read(cell: Cell) -> str:
+        try:
+            return str(uuid.UUID(text_of(cell)))
+        except ValueError:
+            raise CellError(
+                _("Die Kennung ist ungültig; lassen Sie die Spalte für neue Maßnahmen leer.")
+            ) from None
+
+    return read
+
+
+_NUMBER_PARSERS = {MONEY: parse_money, PERCENT: parse_percent, YEAR: parse_year, INTEGER: parse_integer}
+
+
+def _kind_reader(column: Column, language: str) -> Callable[[Cell], object]:
+    if column.kind in _NUMBER_PARSERS:
+        return _NUMBER_PARSERS[column.kind]
+    if column.kind == CHOICE:
+        return _choice_reader(column, language)
+    if column.kind == CODES:
+        return _codes_reader(column)
+    if column.kind == UID:
+        return _uid_reader(column)
+    return _text_reader(column)
+
+
+@functools.lru_cache(maxsize=256)
+def column_reader(column: Column, language: str) -> Callable[[Cell], object]:
+    """The reader of ``column``'s cells: a cell's typed value (``None`` for an empty one, ``""`` in a
+    text column), or ``CellError`` with a German message. Made once per column and language
+    (``language``: the active one, which the choice labels depend on), so a row costs no look-up of
+    limits, choices or messages. A formula is refused whatever its result: the import takes values,
+    not a spreadsheet's calculation (which a file may also hold stale, or not at all)."""
+    read = _kind_reader(column, language)
+    blank, empty_value = column.blank, "" if column.kind in (TEXT, CODE) else None
+
+    def reader(cell: Cell) -> object:
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            if not blank:
+                raise CellError(_("Dieses Feld darf nicht leer sein."))
+            return empty_value
+        if isinstance(cell, list) and cell[0] == FORMULA:
+            raise CellError(_("Formeln werden nicht übernommen; bitte den Wert eintragen."))
+        return read(cell)
+
+    return reader
 
 
 def parse_cell(column: Column, cell: Cell) -> object:
-    """The typed value of a cell (``None`` for an empty one), or ``CellError`` with a German message.
-    A formula is refused whatever its result: the import takes values, not a spreadsheet's
-    calculation (which a file may also hold stale, or not at all)."""
-    if is_formula(cell):
-        raise CellError(_("Formeln werden nicht übernommen; bitte den Wert eintragen."))
-    empty = cell is None or (isinstance(cell, str) and not cell.strip())
-    if empty:
-        if not column.blank:
-            raise CellError(_("Dieses Feld darf nicht leer sein."))
-        return "" if column.kind in (TEXT, CODE) else None
-    return _PARSERS.get(column.kind, parse_text)(cell, column)
+    """The typed value of a cell (``None`` for an empty one), or ``CellError`` with a German message
+    (see ``column_reader``)."""
+    return column_reader(column, translation.get_language() or "")(cell)

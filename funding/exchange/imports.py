@@ -13,21 +13,28 @@ Three steps, so that a file with a mistake never half-imports:
    "geändert" (with old and new value per changed column), "unverändert", or errors with row number,
    column and a German message. Cost lines and financing modules replace those of each measure named
    in their sheet; the rows of the database without a counterpart are listed as deleted.
-3. ``import_apply`` (``applying``) runs the plan again inside one transaction (with the measures locked
-   on PostgreSQL) and refuses if it differs from the preview the user confirmed (``ImportPlan.digest``)
-   or if any row is wrong. Otherwise everything is written with bulk statements, and every created,
-   changed or deleted row gets a django-simple-history record naming the importing user, as an edit in
-   the browser would. Touched measures get a new version, so an editor opened before the import reports
-   a conflict instead of overwriting it.
+3. The preview keeps its plan on the server (``ImportPlan.stored()``, a ``StoredPlan``: the writes in
+   plain values, the preview's digest and the hash of the data it was computed from,
+   ``state.state_basis``). ``import_apply`` (``applying``) applies that plan without planning again,
+   in one transaction: it refuses if any row is wrong, if the user confirmed another preview
+   (``ImportPlan.digest``), or if the measures the file names, their rows or the concept's structure
+   changed since (the measures locked on PostgreSQL, the basis compared). Otherwise everything is
+   written with bulk statements, and every created, changed or deleted row gets a
+   django-simple-history record naming the importing user, as an edit in the browser would. Touched
+   measures get a new version, so an editor opened before the import reports a conflict instead of
+   overwriting it.
 
-The same validation as the browser editor applies: the rules of a cost line and a module
-(``funding.editor.validation``: rate or amount, programme only for grants, rate within the
-programme's maximum, ineligible within gross), the editor's rule that the end is not before the start,
-the service's rules (years within the measure's period, ``funding.editor.services.financing_errors``),
-and the models' own ``clean_fields`` and ``clean`` (``Measure.clean`` excepted: it queries the
-database, and its rules hold by construction, since action fields and municipalities are looked up
-among the concept's own). Beyond the editor, a new or changed period of a measure must lie within the
-concept's programme years. Every bad cell of a row is reported, not only the first.
+The same validation as the browser editor applies, on plain values (no model instance per row): each
+cell in its column's kind and limits (``cells.column_reader``, made once per column: the length limit
+of the model field, the choices, two decimals, the ranges of amounts, rates and years, which the model
+fields' validators also hold), the rules of a cost line and a module (``funding.editor.validation``:
+rate or amount, programme only for grants, rate within the programme's maximum, ineligible within
+gross, which are also the models' ``clean``), the editor's rule that the end is not before the start,
+the service's rules (years within the measure's period, ``funding.editor.services.financing_errors``);
+``Measure.clean`` queries the database, and its rules hold by construction, since action fields and
+municipalities are looked up among the concept's own. Beyond the editor, a new or changed period of a
+measure must lie within the concept's programme years. Every bad cell of a row is reported, not only
+the first.
 A fixed amount together with per-year amounts is accepted when they agree (the demo data has such
 modules), as in the editor, so that every exported file re-imports. Lookups (action fields,
 municipalities, quarters, goals, programmes, measures, cost lines, modules) are loaded once
@@ -40,7 +47,7 @@ re-imports unchanged; ``exporting.measure_list_xlsx`` writes them as a workbook.
 """
 
 from .applying import BATCH, ImportRefused, import_apply
-from .cells import CENT, HUNDRED, MONEY_LIMIT, CellError, parse_cell
+from .cells import CENT, HUNDRED, MONEY_LIMIT, CellError, column_reader, parse_cell
 from .exporting import csv_text, export_tables, layout_sheet, measure_list_xlsx, table_sheet
 from .layouts import (
     CHOICE,
@@ -83,6 +90,7 @@ from .plan import (
     ImportPlan,
     MeasureWrite,
     RowOutcome,
+    StoredPlan,
     Writes,
 )
 from .planning import import_plan
@@ -94,7 +102,7 @@ from .reading import (
     MAX_UPLOAD_BYTES,
     read_upload,
 )
-from .state import State, load_state
+from .state import State, load_state, state_basis
 from .tables import Cell, ImportFileError, Issue, ParsedFile, Table
 
 __all__ = [
@@ -149,9 +157,11 @@ __all__ = [
     "ParsedFile",
     "RowOutcome",
     "State",
+    "StoredPlan",
     "Table",
     "Writes",
     "choice_label",
+    "column_reader",
     "csv_text",
     "export_tables",
     "import_apply",
@@ -162,6 +172,7 @@ __all__ = [
     "normalize_header",
     "parse_cell",
     "read_upload",
+    "state_basis",
     "table_sheet",
     "year_column_header",
 ]

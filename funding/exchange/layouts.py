@@ -275,16 +275,20 @@ def _choice_labels(choices: Sequence[tuple[object, object]], language: str) -> d
         return {value: str(label) for value, label in choices}
 
 
+@functools.cache
+def _german_labels(key: str) -> dict[object, str]:
+    choices, _extra = CHOICES[key]()
+    return _choice_labels(choices, "de")
+
+
 def choice_label(key: str, value: object) -> str:
     """The German label a file shows for the stored ``value`` of the choice column ``key``."""
-    choices, _extra = CHOICES[key]()
-    return _choice_labels(choices, "de").get(value, str(value))
+    return _german_labels(key).get(value, str(value))
 
 
 def choice_labels_de(key: str) -> str:
     """The German labels of a choice column, comma-separated (for a message)."""
-    choices, _extra = CHOICES[key]()
-    return ", ".join(_choice_labels(choices, "de").values())
+    return ", ".join(_german_labels(key).values())
 
 
 @functools.lru_cache(maxsize=64)
@@ -302,7 +306,9 @@ def choice_map(key: str, language: str) -> dict[str, object]:
     return mapping
 
 
-def numbered_choice(key: str, number: str) -> object | None:
-    """The stored value of a numbered choice ("3 – Entwurfsplanung", "9 Baumaßnahmen") by its number."""
+@functools.cache
+def numbered_choices(key: str) -> dict[str, object]:
+    """The stored values of a numbered choice column by their number ("3" for "3 – Entwurfsplanung",
+    "9" for "9 Baumaßnahmen")."""
     choices, _extra = CHOICES[key]()
-    return {str(value): value for value, _label in choices}.get(number)
+    return {str(value): value for value, _label in choices}

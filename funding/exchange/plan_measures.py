@@ -1,14 +1,16 @@
 """Checking the sheet "Maßnahmen" against the concept: which stored measure each row means (by its
 "Kennung", else its code), the look-ups of action field, municipality, quarters and goals among the
-concept's own, the changed values, and the editor's rules on the period (``Measure.clean`` excepted: it
-queries the database, and its rules hold by construction here). Beyond the editor, a new or changed
-period must lie within the concept's programme years, and must still hold the stored costs and
-per-year amounts the file does not replace (``check_periods_hold_stored_rows``).
+concept's own, the changed values, and the editor's rules on the period, on the row's plain values (the
+cells' readers have checked each column's kind and limits, ``cells``; ``Measure.clean`` queries the
+database, and its rules hold by construction here: action fields and municipalities are looked up among
+the concept's own). Beyond the editor, a new or changed period must lie within the concept's programme
+years, and must still hold the stored costs and per-year amounts the file does not replace
+(``check_periods_hold_stored_rows``).
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -37,10 +39,9 @@ from .plan import (
     RowOutcome,
     display,
     layout_headers,
-    model_errors,
     row_values,
     same_text,
-    table_columns,
+    table_readers,
 )
 from .state import State
 from .tables import Table, cell_text
@@ -79,13 +80,13 @@ class _Diff:
 def plan_measures(planning: Planning, table: Table) -> None:
     """Check every row of the sheet "Maßnahmen" and classify it."""
     headers = layout_headers(table)
-    columns = table_columns(table)
+    readers = table_readers(table)
     seen = _Seen()
     rows = []
     for number, cells in table.rows:
         code_cell = cells[table.keys.index("code")] if "code" in table.keys else None
         outcome = planning.outcome(table, number, cell_text(code_cell).strip())
-        row = _Row(number, outcome, row_values(columns, cells, outcome))
+        row = _Row(number, outcome, row_values(readers, cells, outcome))
         row.stored = _identify(planning.state, row, headers, seen)
         rows.append(row)
     # Periods first: cost and module rows of measures renamed or re-timed in this file use them.
@@ -148,10 +149,28 @@ def _by_code(
 # --- One row ------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _defaults() -> dict[str, object]:
+    """The values of a new measure before the file's: the model's defaults."""
+    return {name: Measure._meta.get_field(name).get_default() for name in MEASURE_SCALARS}
+
+
+@functools.cache
+def _empty_cell_values() -> dict[str, object]:
+    """What an empty cell stands for where the model declares a default (as in the editor)."""
+    fields = [Measure._meta.get_field(name) for name in MEASURE_SCALARS]
+    return {field.name: field.get_default() for field in fields if field.has_default()}
+
+
 def _plan_row(planning: Planning, row: _Row, headers: dict[str, str]) -> None:
     state, values, outcome, stored = planning.state, row.values, row.outcome, row.stored
     code = values.get("code") or ""
-    target = copy.copy(stored) if stored is not None else Measure(concept=planning.concept)
+    # The measure's values after the import, by attribute name, starting from the stored ones.
+    if stored is not None:
+        target = {name: getattr(stored, name) for name in MEASURE_SCALARS}
+        target |= {attname: getattr(stored, attname) for attname in MEASURE_FKS.values()}
+    else:
+        target = dict(_defaults()) | dict.fromkeys(MEASURE_FKS.values())
     diff = _Diff(stored=stored is not None)
     # A failed look-up does not end the row's checks: the preview names every bad cell at once.
     _look_up_action_field(state, values, outcome, headers)
@@ -161,7 +180,7 @@ def _plan_row(planning: Planning, row: _Row, headers: dict[str, str]) -> None:
     _set_scalars(target, values, diff)
     _set_foreign_keys(state, target, values, diff, headers)
     m2m = _m2m_changes(state, stored, {"quarters": quarter_ids, "goals": goal_ids}, diff, headers)
-    _validate(planning, target, stored, values, headers, outcome)
+    _validate(planning, target, stored, headers, outcome)
     if outcome.errors:
         planning.failed(code, stored)
         return
@@ -231,15 +250,15 @@ def _goal_ids(state: State, values: dict, outcome: RowOutcome, headers: dict[str
     return ids
 
 
-def _set_scalars(target: Measure, values: dict, diff: _Diff) -> None:
+def _set_scalars(target: dict, values: dict, diff: _Diff) -> None:
+    defaults = _empty_cell_values()
     for name in MEASURE_SCALARS:
         if name not in values:
             continue
         new = values[name]
-        model_field = Measure._meta.get_field(name)
-        if new is None and model_field.has_default():
-            new = model_field.get_default()  # an empty cell: the default, as in the editor
-        old = getattr(target, name)
+        if new is None and name in defaults:
+            new = defaults[name]  # an empty cell: the default, as in the editor
+        old = target[name]
         column = MEASURE_LAYOUT.column(name)
         if same_text(old, new) if column.kind in (TEXT, CODE) else old == new:
             continue
@@ -247,7 +266,7 @@ def _set_scalars(target: Measure, values: dict, diff: _Diff) -> None:
             diff.record(name, column.header, choice_label(name, old), choice_label(name, new))
         else:
             diff.record(name, column.header, old, new)
-        setattr(target, name, new)
+        target[name] = new
 
 
 def _fk_text(name: str, obj) -> str | None:
@@ -256,19 +275,17 @@ def _fk_text(name: str, obj) -> str | None:
     return obj.code if name == "action_field" else obj.name
 
 
-def _set_foreign_keys(
-    state: State, target: Measure, values: dict, diff: _Diff, headers: dict[str, str]
-) -> None:
+def _set_foreign_keys(state: State, target: dict, values: dict, diff: _Diff, headers: dict[str, str]) -> None:
     stored_objects = {"action_field": state.action_fields_by_id, "municipality": state.municipalities_by_id}
     for name, attname in MEASURE_FKS.items():
         obj = values.get(name)
         if not isinstance(obj, ActionField | Municipality):
             continue  # not in the file, or a failed look-up (reported above)
-        if getattr(target, attname) == obj.pk:
+        if target[attname] == obj.pk:
             continue
-        old = stored_objects[name].get(getattr(target, attname))
-        diff.record(name, headers[name], _fk_text(name, old), _fk_text(name, obj))
-        setattr(target, name, obj)
+        old = stored_objects[name].get(target[attname])
+        diff.record(attname, headers[name], _fk_text(name, old), _fk_text(name, obj))
+        target[attname] = obj.pk
 
 
 def _m2m_changes(
@@ -301,58 +318,57 @@ def _m2m_changes(
 
 
 def _validate(
-    planning: Planning,
-    target: Measure,
-    stored: Measure | None,
-    values: dict,
-    headers: dict[str, str],
-    outcome: RowOutcome,
+    planning: Planning, target: dict, stored: Measure | None, headers: dict[str, str], outcome: RowOutcome
 ) -> None:
-    """The editor's rule on the period, the concept's programme years, then the model's own field
-    checks."""
-    if target.start_year and target.end_year and target.start_year > target.end_year:
+    """The editor's rule on the period and the concept's programme years."""
+    start, end = target["start_year"], target["end_year"]
+    if start and end and start > end:
         outcome.error(headers["end_year"], _("Das Ende darf nicht vor dem Beginn liegen."))
     # A new or changed start or end year must lie within the concept's programme years; a stored
     # period is accepted as it is, so an exported file still re-imports unchanged. The rule of the
     # editor and the admin (``measures.services.measure_period_errors``).
     errors = measure_period_errors(
-        concept=planning.concept,
-        start_year=target.start_year,
-        end_year=target.end_year,
-        stored=stored,
-        labels=headers,
+        concept=planning.concept, start_year=start, end_year=end, stored=stored, labels=headers
     )
     for name, message in errors.items():
         outcome.error(headers[name], message)
-    checked = [name for name in MEASURE_SCALARS if name in values] + (
-        ["start_year", "end_year"] if stored is None else []
-    )
-    exclude = [f.name for f in Measure._meta.fields if f.name not in checked]
-    # ``Measure.clean`` queries the database (action field, participation); its rules hold by
-    # construction here: both are looked up among the concept's own, and the period is checked above.
-    model_errors(target, exclude, headers, outcome, clean=False)
 
 
-def _record(planning: Planning, row: _Row, code: str, target: Measure, diff: _Diff, m2m: dict) -> None:
-    planning.periods[code] = (target.start_year, target.end_year)
-    if row.stored is None:
+def _m2m_write(state_rows: dict[int, int], wanted: set[int] | None) -> tuple[list[int], list[int]] | None:
+    """The ids to add and the through rows to remove so that ``state_rows`` (id → through row) become
+    ``wanted`` (None: no change)."""
+    if wanted is None:
+        return None
+    return sorted(wanted - set(state_rows)), sorted(row for pk, row in state_rows.items() if pk not in wanted)
+
+
+def _record(planning: Planning, row: _Row, code: str, target: dict, diff: _Diff, m2m: dict) -> None:
+    planning.periods[code] = (target["start_year"], target["end_year"])
+    stored, state = row.stored, planning.state
+    if stored is None:
         row.outcome.status = NEW
-        planning.writes.measures[code] = MeasureWrite(
-            measure=target,
-            is_new=True,
-            quarters=m2m.get("quarters", set()),
-            goals=m2m.get("goals", set()),
+        planning.writes.measures.append(
+            MeasureWrite(
+                code=code,
+                pk=None,
+                fields=target,
+                quarters=_m2m_write({}, m2m.get("quarters", set())),
+                goals=_m2m_write({}, m2m.get("goals", set())),
+            )
         )
         return
-    planning.stored[code] = row.stored
+    planning.stored[code] = stored
+    planning.matched.add(stored.pk)
     if diff.fields or m2m:
         row.outcome.changed(diff.changes)
-        planning.writes.measures[code] = MeasureWrite(
-            measure=target,
-            is_new=False,
-            fields=diff.fields,
-            quarters=m2m.get("quarters"),
-            goals=m2m.get("goals"),
+        planning.writes.measures.append(
+            MeasureWrite(
+                code=code,
+                pk=stored.pk,
+                fields={name: target[name] for name in sorted(diff.fields)},
+                quarters=_m2m_write(state.measure_quarters.get(stored.pk, {}), m2m.get("quarters")),
+                goals=_m2m_write(state.measure_goals.get(stored.pk, {}), m2m.get("goals")),
+            )
         )
 
 
@@ -374,10 +390,14 @@ def _stored_years(planning: Planning, code: str) -> set[int]:
 def check_periods_hold_stored_rows(planning: Planning) -> None:
     """A measure whose period changes must still hold its cost lines and per-year amounts that the
     file does not replace (the service's rule)."""
-    for code, write in planning.writes.measures.items():
-        if write.is_new or not ({"start_year", "end_year"} & write.fields):
+    for write in planning.writes.measures:
+        if write.pk is None or not ({"start_year", "end_year"} & write.fields.keys()):
             continue
-        period = (write.measure.start_year, write.measure.end_year)
+        code, stored = write.code, planning.state.measures_by_pk[write.pk]
+        period = (
+            write.fields.get("start_year", stored.start_year),
+            write.fields.get("end_year", stored.end_year),
+        )
         outside = sorted(year for year in _stored_years(planning, code) if not period[0] <= year <= period[1])
         if not outside:
             continue

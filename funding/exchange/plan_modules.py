@@ -1,8 +1,9 @@
 """Checking the sheet "Finanzierung": each row's programme, its per-year amounts within the concept's
-programme years and the measure's period, the editor's rules of a module
-(``funding.editor.validation.module_errors``) and the model's own checks; then the rows of each
-measure named replace its stored modules, matched by kind, programme and payer, in the file's order,
-and the rules across a measure's modules (``funding.editor.services.financing_errors``) apply.
+programme years and the measure's period, and the editor's rules of a module
+(``funding.editor.validation.module_errors``), on the row's plain values (the cells' readers have
+checked each column's kind and limits, ``cells``); then the rows of each measure named replace its
+stored modules, matched by kind, programme and payer, in the file's order, and the rules across a
+measure's modules (``funding.editor.services.financing_errors``) apply.
 """
 
 from __future__ import annotations
@@ -13,25 +14,27 @@ from django.utils.translation import gettext as _
 
 from funding.editor import services as editor_services
 from funding.editor import validation
-from funding.models import FinancingModule, FinancingYear
+from funding.models import FinancingModule
 
 from .layouts import CHOICE, MODULE_LAYOUT, MONEY, YEAR_KEY_PREFIX, choice_label, year_column_header
 from .plan import (
+    MODULE_FIELDS,
     NEW,
     Change,
     Planning,
     RowOutcome,
-    code_of,
     display,
     layout_headers,
-    model_errors,
     row_values,
     same_text,
-    table_columns,
+    table_readers,
 )
-from .tables import Table
+from .state import Row
+from .tables import Table, cell_text
 
 HUNDRED = Decimal(100)
+# What a new module takes where the file has no column for it (the model's defaults).
+_DEFAULTS = {"source": "", "cost_share": HUNDRED, "rate": None, "amount": None}
 _Rows = list[tuple[RowOutcome, dict]]
 _ModuleKey = tuple[str, int | None, str]  # kind, programme id, payer
 
@@ -40,19 +43,23 @@ def plan_modules(planning: Planning, table: Table) -> None:
     """Check every row of the sheet "Finanzierung" and match the rows of each measure to its stored
     financing modules."""
     headers = layout_headers(table)
-    columns = table_columns(table)
+    readers = table_readers(table)
+    code_index = table.keys.index("code")
+    year_keys = [
+        (key, int(key.removeprefix(YEAR_KEY_PREFIX))) for key in table.keys if key.startswith(YEAR_KEY_PREFIX)
+    ]
     programmes = {code.casefold(): programme for code, programme in planning.state.programmes.items()}
     by_measure: dict[str, _Rows] = {}
     for number, cells in table.rows:
         outcome = planning.outcome(table, number, "")
-        values = row_values(columns, cells, outcome)
-        code = code_of(table, cells, values)
+        values = row_values(readers, cells, outcome)
+        code = values.get("code") or cell_text(cells[code_index]).strip()
         programme_code = _look_up_programme(values, programmes, outcome, headers)
         kind_label = choice_label("kind", values["kind"]) if values.get("kind") else ""
         outcome.key = " · ".join(part for part in (code, programme_code or kind_label) if part)
         if not code:
             continue
-        _check_row(planning, table, code, values, programme_code, outcome)
+        _check_row(planning, table, code, values, programme_code, outcome, year_keys)
         by_measure.setdefault(code, []).append((outcome, values))
     for code, rows in by_measure.items():
         _plan_measure_modules(planning, table, code, rows)
@@ -69,17 +76,21 @@ def _look_up_programme(values: dict, programmes: dict, outcome: RowOutcome, head
 
 
 def _check_row(
-    planning: Planning, table: Table, code: str, values: dict, programme_code: str, outcome: RowOutcome
+    planning: Planning,
+    table: Table,
+    code: str,
+    values: dict,
+    programme_code: str,
+    outcome: RowOutcome,
+    year_keys: list[tuple[str, int]],
 ) -> None:
     headers = layout_headers(table)
     planning.listed_modules.add(code)
     period = planning.measure_period(code, outcome)
-    year_keys = [key for key in table.keys if key.startswith(YEAR_KEY_PREFIX)]
     years = {}
-    for key in year_keys:
+    for key, year in year_keys:
         if values.get(key) is None:
             continue
-        year = int(key.removeprefix(YEAR_KEY_PREFIX))
         if message := planning.year_error(year, period):
             outcome.error(table.header(key), message)
         years[year] = values[key]
@@ -93,26 +104,6 @@ def _check_row(
         has_programme=bool(programme_code),
     ):
         outcome.error(headers[name], message)
-    if not outcome.errors:
-        _model_checks(values, years, headers, outcome)
-
-
-def _model_checks(values: dict, years: dict[int, Decimal], headers: dict, outcome: RowOutcome) -> None:
-    cost_share = values.get("cost_share")
-    module = FinancingModule(
-        kind=values["kind"],
-        programme=values["programme"],
-        source=values.get("source", ""),
-        cost_share=HUNDRED if cost_share is None else cost_share,
-        rate=values.get("rate"),
-        amount=values.get("amount"),
-    )
-    model_errors(module, ["measure", "programme"], headers, outcome)
-    for year, value in years.items():
-        header = year_column_header(year)
-        model_errors(
-            FinancingYear(year=year, amount=value), ["module"], {"amount": header, "year": header}, outcome
-        )
 
 
 # --- The modules of one measure ------------------------------------------------------------------------
@@ -124,7 +115,7 @@ def _module_key(kind: str, programme_id: int | None, source: str) -> _ModuleKey:
 
 def _plan_measure_modules(planning: Planning, table: Table, code: str, rows: _Rows) -> None:
     stored = planning.stored.get(code)
-    pool: dict[_ModuleKey, list[FinancingModule]] = {}
+    pool: dict[_ModuleKey, list[Row]] = {}
     for module in planning.state.modules.get(stored.pk, []) if stored else []:
         pool.setdefault(_module_key(module.kind, module.programme_id, module.source), []).append(module)
     complete = not any(outcome.errors for outcome, _values in rows)  # see ``plan_costs``
@@ -156,7 +147,7 @@ def _plan_measure_modules(planning: Planning, table: Table, code: str, rows: _Ro
             _delete(planning, table, code, module)
 
 
-def _new_values(values: dict, module: FinancingModule | None, order: int | None) -> dict:
+def _new_values(values: dict, module: Row | None, order: int | None) -> dict:
     """The module's fields as the file gives them (``order``: ``None`` keeps the stored one)."""
     programme = values["programme"]
     new_values = {
@@ -177,7 +168,7 @@ def _plan_module(
     code: str,
     outcome: RowOutcome,
     values: dict,
-    module: FinancingModule | None,
+    module: Row | None,
     order: int | None,
 ) -> editor_services.ModuleData:
     """One row against the stored module it matches (``None``: a new one); its data for the rules
@@ -189,18 +180,16 @@ def _plan_module(
         years = {year: entry.amount for year, entry in stored_years.items()}
     if module is None:
         outcome.status = NEW
-        created = FinancingModule(programme=values["programme"])
-        for name, value in new_values.items():
-            setattr(created, name, value)
-        planning.writes.new_modules.append((code, created, years))
-        planning.writes.touched.add(code)
+        written = tuple(new_values[name] if name in new_values else _DEFAULTS[name] for name in MODULE_FIELDS)
+        planning.writes.new_modules.append((planning.measure_ref(code), written, years))
+        planning.touch(code)
     else:
         changes = _field_changes(planning, module, new_values) + _year_changes(
             planning, module, years, stored_years
         )
         if changes:
             outcome.changed(changes)
-            planning.writes.touched.add(code)
+            planning.touch(code)
     return editor_services.ModuleData(
         kind=values["kind"],
         programme=values["programme"],
@@ -224,8 +213,8 @@ def _field_change(name: str, old: object, new: object) -> Change | None:
     return Change(column.header, display(column.kind, old), display(column.kind, new))
 
 
-def _field_changes(planning: Planning, module: FinancingModule, new_values: dict) -> list[Change]:
-    """The changed fields of a stored module, which takes the new values."""
+def _field_changes(planning: Planning, module: Row, new_values: dict) -> list[Change]:
+    """The changed fields of a stored module; it is written with the new values."""
     changed = {
         name: new
         for name, new in new_values.items()
@@ -233,17 +222,16 @@ def _field_changes(planning: Planning, module: FinancingModule, new_values: dict
     }
     changes = [_field_change(name, getattr(module, name), new) for name, new in changed.items()]
     if changed:
-        for name, new in changed.items():
-            setattr(module, name, new)
-        planning.writes.changed_modules.append(module)
+        written = tuple(changed.get(name, getattr(module, name)) for name in MODULE_FIELDS)
+        planning.writes.changed_modules.append((module.pk, *written))
     return [change for change in changes if change is not None]
 
 
 def _year_changes(
     planning: Planning,
-    module: FinancingModule,
+    module: Row,
     years: dict[int, Decimal],
-    stored_years: dict[int, FinancingYear],
+    stored_years: dict[int, Row],
 ) -> list[Change]:
     """The changed per-year amounts of a stored module."""
     writes = planning.writes
@@ -258,16 +246,15 @@ def _year_changes(
             Change(year_column_header(year), display(MONEY, old_amount), display(MONEY, new_amount))
         )
         if old_entry is None:
-            writes.new_years.append(FinancingYear(module_id=module.pk, year=year, amount=new_amount))
+            writes.new_years.append((module.pk, year, new_amount))
         elif new_amount is None:
-            writes.deleted_years.append(old_entry)
+            writes.deleted_years.append(old_entry.pk)
         else:
-            old_entry.amount = new_amount
-            writes.changed_years.append(old_entry)
+            writes.changed_years.append((old_entry.pk, new_amount))
     return changes
 
 
-def _delete(planning: Planning, table: Table, code: str, module: FinancingModule) -> None:
+def _delete(planning: Planning, table: Table, code: str, module: Row) -> None:
     """A stored module the file does not list."""
     state = planning.state
     if module.programme_id:
@@ -275,6 +262,6 @@ def _delete(planning: Planning, table: Table, code: str, module: FinancingModule
     else:
         name = module.source or str(dict(FinancingModule.Kind.choices)[module.kind])
     planning.deleted(table, f"{code} · {name}")
-    planning.writes.deleted_modules.append(module)
-    planning.writes.deleted_years.extend(state.module_years.get(module.pk, {}).values())
-    planning.writes.touched.add(code)
+    planning.writes.deleted_modules.append(module.pk)
+    planning.writes.deleted_years.extend(entry.pk for entry in state.module_years.get(module.pk, {}).values())
+    planning.touch(code)

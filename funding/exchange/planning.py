@@ -20,7 +20,7 @@ PLANNERS = ((MEASURES, plan_measures), (COSTS, plan_cost_lines), (MODULES, plan_
 
 def import_plan(*, concept: Concept, parsed: ParsedFile, state: State | None = None) -> ImportPlan:
     """Check every row of ``parsed`` against ``concept`` and classify it (see ``funding.exchange.imports``).
-    No writes. Queries: those of ``load_state`` (eleven), however many rows."""
+    No writes. Queries: those of ``load_state`` (seven), however many rows."""
     planning = Planning(state or load_state(concept=concept), parsed)
     tables = {table.kind: table for table in parsed.tables}
     for kind, planner in PLANNERS:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -39,6 +40,7 @@ EXTENSIONS = (".xlsx", ".csv")
 # --- Cells of the two formats -------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def _percent_format(number_format: str | None) -> bool:
     """Whether a number format scales by 100 (an unquoted ``%``)."""
     if not number_format:
@@ -167,15 +169,34 @@ def _check_dimension(ws) -> None:
         raise _too_many_cells()
 
 
+def _shared(cells: dict) -> Callable[[Cell], Cell]:
+    """A cell, or the equal one met before in the file: a sheet repeats its years, cost groups, codes
+    and notes thousands of times, and the tables keep every cell until the import is confirmed. Cells
+    are never changed once read."""
+
+    def share(cell: Cell) -> Cell:
+        if cell is None:
+            return None
+        key = cell if isinstance(cell, str) else tuple(cell)
+        return cells.setdefault(key, cell)
+
+    return share
+
+
 def _worksheet_rows(ws) -> Iterator[list[Cell]]:
     """The rows of a read-only worksheet as cells; a broken sheet is an unreadable file."""
     _check_dimension(ws)
     ws.reset_dimensions()  # some programs write too small dimensions; read what is there
+    share = _shared({})
     try:
         for row in ws.iter_rows():
             yield [
-                xlsx_cell(
-                    getattr(c, "value", None), getattr(c, "number_format", None), getattr(c, "data_type", "n")
+                share(
+                    xlsx_cell(
+                        getattr(c, "value", None),
+                        getattr(c, "number_format", None),
+                        getattr(c, "data_type", "n"),
+                    )
                 )
                 for c in row
             ]
@@ -218,9 +239,10 @@ def _csv_rows(data: bytes) -> Iterator[list[Cell]]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    share = _shared({})
     try:
         for row in reader:
-            yield [csv_cell(value) for value in row]
+            yield [share(csv_cell(value)) for value in row]
     except csv.Error:  # a field longer than the csv module takes, or a broken quote
         raise ImportFileError.file(
             _("Die CSV-Datei ist in Zeile %(row)s nicht lesbar.") % {"row": reader.line_num}

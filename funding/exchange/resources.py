@@ -89,7 +89,7 @@ def export_table(*, queryset: QuerySet, kind: str) -> imports.Table:
     named. Raises ``ExportRefused`` for a selection of several concepts or of part of a measure's
     cost lines or modules. An empty selection gives the header row alone.
 
-    Queries: the selection, the concept and ``imports.load_state`` (eleven), however many rows.
+    Queries: the selection, the concept and ``imports.load_state`` (seven), however many rows.
     """
     layout = imports.LAYOUT_BY_KIND[kind]
     measure_path, concept_path = _SELECTION_PATHS[queryset.model]

@@ -8,10 +8,12 @@ concept in the URL; the admin's pages (``funding.admin.MeasureAdmin.get_urls``, 
 Django model permissions of everything an import writes (``admin_concept_for_import``).
 
 Between preview and confirmation the parsed tables (not the file) wait in the user's session under a
-random token; at most ``MAX_PENDING`` imports per session, each for one hour. The preview shows every
-row's result; confirming applies the plan only if it is free of errors and still the one the user saw.
-After applying, the user is told when the import reset a municipality's KuF sign-off, as after a save
-in the measure editor.
+random token, with the plan the preview showed (``imports.StoredPlan``: what applying it writes); at
+most ``MAX_PENDING`` imports per session, each for one hour. Nothing of a plan comes from the browser:
+confirming posts the token and the digest of the preview seen, and applies the stored plan without
+planning again, only if it is free of errors, is the one the user saw and the database still holds
+what it was computed from; otherwise the page shows the new preview. After applying, the user is told
+when the import reset a municipality's KuF sign-off, as after a save in the measure editor.
 """
 
 import secrets
@@ -76,6 +78,22 @@ def load_pending(request, *, concept, token: str) -> imports.ParsedFile | None:
     return imports.ParsedFile.from_json(entry["file"])
 
 
+def store_plan(request, *, token: str, plan: imports.ImportPlan) -> None:
+    """Keep ``plan``, the one the preview of the pending import ``token`` shows, for its confirmation."""
+    pending = _pending(request)
+    if token in pending:
+        pending[token]["plan"] = plan.stored().to_json()
+        request.session[SESSION_KEY] = pending
+
+
+def load_plan(request, *, token: str) -> imports.StoredPlan | None:
+    """The plan the last preview of the pending import ``token`` showed (None: no preview yet)."""
+    entry = _pending(request).get(token)
+    if entry is None or "plan" not in entry:
+        return None
+    return imports.StoredPlan.from_json(entry["plan"])
+
+
 def drop_pending(request, token: str) -> None:
     pending = _pending(request)
     pending.pop(token, None)
@@ -114,7 +132,7 @@ EXPIRED = gettext_lazy(
 )
 
 
-def applied_message(plan: imports.ImportPlan) -> str:
+def applied_message(plan: imports.StoredPlan) -> str:
     """The success message after an import was applied: its file and what it changed."""
     counts = plan.counts
     return _("Import aus %(name)s übernommen: %(new)s neu, %(changed)s geändert, %(deleted)s gelöscht.") % {
@@ -181,7 +199,10 @@ class _PendingImportPage(View):
             messages.info(self.request, EXPIRED)
         return parsed
 
-    def render_page(self, concept, plan: imports.ImportPlan, token: str, status=200):
+    def render_page(self, concept, parsed: imports.ParsedFile, token: str, status=200):
+        """The preview of ``parsed``: the plan made now, and kept for the confirmation."""
+        plan = imports.import_plan(concept=concept, parsed=parsed)
+        store_plan(self.request, token=token, plan=plan)
         context = {"concept": concept, "token": token, "upload_url": self.upload_url(concept)}
         context.update({**preview_context(plan), **self.extra_context(concept)})
         return render(self.request, self.template_name, context, status=status)
@@ -195,7 +216,7 @@ class _PreviewSteps(_PendingImportPage):
         parsed = self.pending(concept, token)
         if parsed is None:
             return redirect(self.upload_url(concept))
-        return self.render_page(concept, imports.import_plan(concept=concept, parsed=parsed), token)
+        return self.render_page(concept, parsed, token)
 
     def post(self, request, *args, **kwargs):
         concept, token = self.concept(), request.POST.get(TOKEN_PARAM, "")
@@ -207,11 +228,15 @@ class _PreviewSteps(_PendingImportPage):
             messages.info(request, _("Der Import wurde abgebrochen; es wurde nichts geändert."))
             return redirect(self.upload_url(concept))
         digest = request.POST.get("digest", "")
+        # A pending import kept before plans were stored has none: its plan is made now.
+        stored = (
+            load_plan(request, token=token) or imports.import_plan(concept=concept, parsed=parsed).stored()
+        )
         try:
-            plan = imports.import_apply(concept=concept, parsed=parsed, digest=digest, user=request.user)
+            plan = imports.import_apply(concept=concept, plan=stored, digest=digest, user=request.user)
         except imports.ImportRefused as refused:
             messages.error(request, refused.message)
-            return self.render_page(concept, refused.plan, token, status=409)
+            return self.render_page(concept, parsed, token, status=409)
         drop_pending(request, token)
         messages.success(request, applied_message(plan))
         if plan.has_changes:

@@ -369,7 +369,7 @@ def _measure_list_import(concept: Concept, filename: str, *, user: AbstractBaseU
     if not plan.ok:
         problems = "; ".join(f"{i.sheet} Zeile {i.row}, {i.column}: {i.message}" for i in plan.errors)
         raise DemoDataError(f"{filename}: Der Import lehnt ab: {problems}")
-    import_apply(concept=concept, parsed=parsed, digest=plan.digest, user=user)
+    import_apply(concept=concept, plan=plan.stored(), digest=plan.digest, user=user)
 
 
 def _details_apply(

@@ -391,10 +391,10 @@ def test_measure_list_keeps_the_import_link_and_adds_the_export(client, admin_us
 #  1. session  2. user
 #  then the choices of the list's related filters (measures: concept, action field, municipality;
 #  cost lines: concept; financing modules: programme, concept),
-#  the selection (id, measure and concept of each row), the concept, ``imports.load_state`` (eleven:
-#  action fields, municipalities, quarters, goals, programmes, measures, their quarters, their goals,
-#  cost lines, modules, per-year amounts) and the concept's slug for the file name.
-LOAD_STATE = 11
+#  the selection (id, measure and concept of each row), the concept, ``imports.load_state`` (seven:
+#  the concept's structure, programmes, measures, their quarters and goals, cost lines, modules,
+#  per-year amounts) and the concept's slug for the file name.
+LOAD_STATE = 7
 QUERIES = {
     Measure: 2 + 3 + 1 + 1 + LOAD_STATE + 1,
     CostLine: 2 + 1 + 1 + 1 + LOAD_STATE + 1,

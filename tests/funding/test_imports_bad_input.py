@@ -8,11 +8,13 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import reverse
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from funding.exchange import imports
+from funding.models import CostLine, FinancingModule
 from measures.models import Measure
 from tests import factories as f
 from tests.admin_helpers import admin_url
@@ -38,9 +40,9 @@ NOT_A_RATE = "Bitte einen Prozentsatz angeben, z. B. 12,5 %."
 RATE_RANGE = "Ein Prozentsatz muss zwischen 0 und 100 liegen (Angabe in Prozent)."
 
 
-def _refused_and_nothing_saved(concept, data: bytes, plan, name: str = "Maßnahmen.xlsx") -> None:
+def _refused_and_nothing_saved(concept, plan) -> None:
     before = db_snapshot(concept)
-    refused_apply(concept, data, digest=plan.digest, name=name)
+    refused_apply(concept, plan)
     assert db_snapshot(concept) == before
 
 
@@ -149,7 +151,7 @@ def test_numbers_too_large_nan_or_infinite_are_cell_errors(sheet, header, value,
     data = workbook_bytes(workbook)
     plan = plan_for(concept, data)
     assert (sheet, 2, header, message) in plan_errors(plan)
-    _refused_and_nothing_saved(concept, data, plan)
+    _refused_and_nothing_saved(concept, plan)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ def test_numbers_too_large_nan_or_infinite_in_a_csv(value, message):
     data = f"Kürzel;Jahr;Kostengruppe;Gesamtkosten\r\nM001;2025;9;{value}\r\n".encode()
     plan = plan_for(concept, data, name="Kostenzeilen.csv")
     assert plan_errors(plan) == [("Kostenzeilen", 2, "Gesamtkosten", message)]
-    _refused_and_nothing_saved(concept, data, plan, name="Kostenzeilen.csv")
+    _refused_and_nothing_saved(concept, plan)
 
 
 @pytest.mark.parametrize(
@@ -177,7 +179,7 @@ def test_numeric_cells_too_large_or_infinite(raw, message):
     data = raw_xlsx(cost_sheet(raw))
     plan = plan_for(concept, data)
     assert ("Kostenzeilen", 2, "Gesamtkosten", message) in plan_errors(plan)
-    _refused_and_nothing_saved(concept, data, plan)
+    _refused_and_nothing_saved(concept, plan)
 
 
 # Cells as the reader keeps them: text, or a number (its text, percent format) as a spreadsheet holds it.
@@ -339,7 +341,7 @@ def test_a_formula_is_named_not_read_as_empty():
         ("Maßnahmen", 2, "Titel", FORMULA),
         ("Kostenzeilen", 2, "Gesamtkosten", FORMULA),
     ]
-    _refused_and_nothing_saved(concept, data, plan)
+    _refused_and_nothing_saved(concept, plan)
 
 
 def test_a_formula_with_a_stored_result_is_named_too():
@@ -381,7 +383,7 @@ def test_a_text_over_its_limit_is_named_with_the_limit():
         ),
         ("Kostenzeilen", 2, "Bemerkung", "Der Text ist zu lang: 301 Zeichen, erlaubt sind höchstens 300."),
     ]
-    _refused_and_nothing_saved(concept, data, plan)
+    _refused_and_nothing_saved(concept, plan)
 
 
 def test_every_text_column_has_the_limit_of_its_model_field():
@@ -395,6 +397,68 @@ def test_every_text_column_has_the_limit_of_its_model_field():
         imports.MEASURE_LAYOUT.column("description").max_length
         == Measure._meta.get_field("description").max_length
     )
+
+
+def _model_field(layout, column):
+    """The model field a column of ``layout`` holds as it is (None: a look-up, or no field)."""
+    model = {imports.MEASURES: Measure, imports.COSTS: CostLine, imports.MODULES: FinancingModule}[
+        layout.kind
+    ]
+    try:
+        field = model._meta.get_field(column.key)
+    except FieldDoesNotExist:
+        return None
+    return None if field.is_relation or not field.editable else field
+
+
+# Values at and beyond the limits the model fields declare (lengths, ranges, digits, choices).
+_CANDIDATES = [
+    -1,
+    Decimal("-0.01"),
+    0,
+    Decimal("12.345"),
+    Decimal("99.99"),
+    100,
+    Decimal("100.01"),
+    1999,
+    2000,
+    2100,
+    2101,
+    10**12 - Decimal("0.01"),
+    10**12,
+    2**31,
+    "zzz",
+    "",
+]
+
+
+def _cell(value):
+    return value if isinstance(value, str) else ["n", str(value), False]
+
+
+def test_each_column_refuses_what_its_model_field_refuses():
+    """The import checks a row's cells on plain values, by a reader made once per column
+    (``cells.column_reader``), not by a model instance per row: whatever the model field's own
+    validation refuses (too long, out of range, too many digits, no choice), the reader refuses too,
+    with the import's message."""
+    checked = 0
+    for layout in imports.LAYOUTS:
+        for column in layout.columns:
+            field = _model_field(layout, column)
+            if field is None or column.kind in (imports.UID, imports.INFO):
+                continue
+            candidates = [*_CANDIDATES, "x" * ((column.max_length or 10) + 1)]
+            for value in candidates:
+                if value == "" and field.has_default():
+                    continue  # an empty cell stands for the default, as in the editor
+                empty = value == "" and column.kind not in (imports.TEXT, imports.CODE)
+                try:
+                    field.clean(None if empty else value, None)
+                except ValidationError:
+                    with pytest.raises(imports.CellError):
+                        imports.parse_cell(column, _cell(value))
+                    checked += 1
+    assert checked > 100
 
 
 # --- Files built to take long ------------------------------------------------------------------------

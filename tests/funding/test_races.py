@@ -124,17 +124,17 @@ def test_an_import_creating_a_measure_code_just_taken(client, monkeypatch):
     template = Measure.objects.get(concept=concept, code="M001")
     before = set(Measure.objects.values_list("pk", "code", "version"))
 
-    original = applying.import_plan
+    original = applying.state_basis
 
-    def plan_then_a_colleague_saves(**kwargs):
-        plan = original(**kwargs)
+    def checked_then_a_colleague_saves(*args):
+        basis = original(*args)
         clash = copy.copy(template)
         clash.pk, clash.id, clash.uid, clash.title = None, None, uuid.uuid4(), "Die Maßnahme der Kollegin"
         clash.code = "M900"
         Measure.objects.bulk_create([clash])
-        return plan
+        return basis
 
-    monkeypatch.setattr(applying, "import_plan", plan_then_a_colleague_saves)
+    monkeypatch.setattr(applying, "state_basis", checked_then_a_colleague_saves)
     response = client.post(preview_url, {"datei": token, "digest": plan.digest, "apply": "1"})
     assert response.status_code == 409
     assert [str(m) for m in response.context["messages"]] == [

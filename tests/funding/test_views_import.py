@@ -114,6 +114,45 @@ def test_a_stale_preview_is_not_applied(client, setup):
     assert CostLine.objects.get(measure__code="M001", year=2025).gross == 4000
 
 
+def test_the_preview_plan_is_kept_and_applied_without_planning_again(client, setup, monkeypatch):
+    """The preview keeps its plan in the session (nothing of it comes from the browser); confirming
+    applies that plan as it is."""
+    concept, editor = setup
+    workbook = measure_list_workbook(concept)
+    _cost_cell(workbook).value = 7777
+    response = _upload(client, concept, workbook)
+    preview = client.get(response.url)
+    kept = client.session[exchange_views.SESSION_KEY][pending_token(response)]["plan"]
+    assert kept["digest"] == preview.context["plan"].digest
+    assert kept["counts"]["changed"] == 1
+
+    def no_planning(**kwargs):
+        raise AssertionError("the confirmation planned the file again")
+
+    monkeypatch.setattr(exchange_views.imports, "import_plan", no_planning)
+    done = _confirm(client, concept, response, preview)
+
+    assert done.status_code == 302
+    line = CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025)
+    assert (line.gross, line.history.latest().history_user) == (7777, editor)
+
+
+def test_a_pending_import_without_a_kept_plan_is_planned_on_confirmation(client, setup):
+    """An import uploaded before plans were kept (its session entry has the file only) still applies,
+    if its plan is the one the preview showed."""
+    concept, _editor = setup
+    workbook = measure_list_workbook(concept)
+    _cost_cell(workbook).value = 7777
+    response = _upload(client, concept, workbook)
+    preview = client.get(response.url)
+    session = client.session
+    del session[exchange_views.SESSION_KEY][pending_token(response)]["plan"]
+    session.save()
+
+    assert _confirm(client, concept, response, preview).status_code == 302
+    assert CostLine.objects.get(measure__concept=concept, measure__code="M001", year=2025).gross == 7777
+
+
 def test_unchanged_file_offers_nothing_to_apply(client, setup):
     concept, _editor = setup
     preview = client.get(_upload(client, concept, measure_list_workbook(concept)).url)
@@ -230,19 +269,20 @@ def test_an_import_that_resets_a_signoff_tells_the_editor(client, setup):
 # The import pages, whatever the number of measures:
 #  every page: 1. session  2. user  3. concept  4. the user's roles in it
 #  upload (POST): then the session with the parsed file saved (savepoint, update, release)
-#  preview: then ``imports.load_state`` (eleven: measures, their quarters, their goals, cost lines,
-#  financing modules, per-year amounts, action fields, municipalities, quarters, goals, programmes)
-#  confirm: then savepoint, the eleven reads again, a savepoint around the writes (a code another
-#  save took meanwhile is then reported, ``projects.integrity``), the changed measures (one batched
-#  UPDATE), their history, the history of their quarters and goals, the changed cost lines (one batched
-#  UPDATE), their history, the concept's data version moved on (the cached KuF), release twice,
-#  whether a sign-off of the touched municipalities exists, and the session saved (savepoint, update,
-#  release)
+#  preview: then ``imports.load_state`` (seven: the concept's structure, programmes, measures, their
+#  quarters and goals, cost lines, financing modules, per-year amounts), and the session saved with the
+#  plan it shows (savepoint, update, release)
+#  confirm: then savepoint, the seven reads again (the basis of the stored plan, with the measures
+#  locked; the plan is not made again), a savepoint around the writes (a code another save took
+#  meanwhile is then reported, ``projects.integrity``), the touched measures' new version (one UPDATE),
+#  their history, the history of their quarters and goals, the changed cost lines (one batched UPDATE),
+#  their history, the concept's data version moved on (the cached KuF), release twice, whether a
+#  sign-off of the touched municipalities exists, and the session saved (savepoint, update, release)
 PAGE = 4
-LOAD_STATE = 11
+LOAD_STATE = 7
 UPLOAD_PAGE_QUERIES = PAGE
 UPLOAD_QUERIES = PAGE + 3
-PREVIEW_QUERIES = PAGE + LOAD_STATE
+PREVIEW_QUERIES = PAGE + LOAD_STATE + 3
 CONFIRM_QUERIES = PAGE + 1 + LOAD_STATE + 10 + 1 + 3
 
 
