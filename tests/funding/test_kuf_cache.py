@@ -89,8 +89,7 @@ def _import(client, s):
                 cell.value = 2000
     data = workbook_bytes(workbook)
     plan = plan_for(s["concept"], data)
-    parsed = imports.read_upload(name="Maßnahmen.xlsx", data=data)
-    imports.import_apply(concept=s["concept"], parsed=parsed, digest=plan.digest, user=s["editor"])
+    imports.import_apply(concept=s["concept"], plan=plan.stored(), digest=plan.digest, user=s["editor"])
 
 
 def _rates(client, s):
