@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -275,15 +274,8 @@ class ImportPlan:
         applies only a plan with the same digest."""
         digest = hashlib.sha256()
         for o in self.outcomes:
-            row = [
-                o.kind,
-                o.row,
-                o.key,
-                o.status,
-                [[c.column, c.old, c.new] for c in o.changes],
-                len(o.errors),
-            ]
-            digest.update(json.dumps(row, ensure_ascii=False).encode())
+            changes = tuple((c.column, c.old, c.new) for c in o.changes)
+            digest.update(repr((o.kind, o.row, o.key, o.status, changes, len(o.errors))).encode())
         return digest.hexdigest()[:32]
 
     def stored(self) -> StoredPlan:
