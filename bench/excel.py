@@ -255,10 +255,8 @@ def import_figures(concept, user, *, args) -> None:
         parsed = imports.read_upload(name="Kostenzeilen.xlsx", data=data)
         plan = imports.import_plan(concept=concept, parsed=parsed)
         assert plan.ok, plan.errors[:3]
-        if hasattr(plan, "stored"):  # the preview's plan, kept and applied without planning again
-            imports.import_apply(concept=concept, plan=plan.stored(), digest=plan.digest, user=user)
-        else:  # before the stored plan: the file is planned again on applying
-            imports.import_apply(concept=concept, parsed=parsed, digest=plan.digest, user=user)
+        # The preview's plan, kept and applied without planning again (as the confirm page does).
+        imports.import_apply(concept=concept, plan=plan.stored(), digest=plan.digest, user=user)
 
     def clear() -> None:
         lines = CostLine.objects.filter(measure__concept=concept)
